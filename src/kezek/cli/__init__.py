@@ -1,0 +1,20 @@
+"""The `kezek` command line (Typer). Every command honours KEZEK_DATABASE_URL."""
+
+from __future__ import annotations
+
+import typer
+
+from kezek.cli import audit, db, demo, kato, rules, serve, users
+
+app = typer.Typer(help="Kezek: social-housing queue, distribution and housing assistance.", no_args_is_help=True)
+app.add_typer(db.app, name="db")
+app.add_typer(demo.app, name="demo")
+app.add_typer(audit.app, name="audit")
+app.add_typer(users.app, name="users")
+app.add_typer(kato.app, name="kato")
+app.add_typer(rules.app, name="rules")
+serve.register(app)
+
+
+def main() -> None:
+    app()
