@@ -56,8 +56,9 @@ def _sibling_database(url: str, suffix: str) -> str:
     """A second PostgreSQL database on the same server (for migration tests that need an empty one)."""
     base = make_url(url)
     target = f"{base.database}_{suffix}"
-    admin = make_engine(str(base.set(database="postgres").render_as_string(hide_password=False)),
-                        isolation_level="AUTOCOMMIT")
+    admin = make_engine(
+        str(base.set(database="postgres").render_as_string(hide_password=False)), isolation_level="AUTOCOMMIT"
+    )
     with admin.connect() as conn:
         exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target}).first()
         if not exists:
@@ -117,4 +118,6 @@ def alembic_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[E
 def alembic_config(alembic_engine: Engine) -> object:
     from pytest_alembic.config import Config
 
-    return Config(alembic_config=migrate.alembic_config(alembic_engine.url.render_as_string(hide_password=False)))
+    return Config(
+        alembic_config=migrate.alembic_config(alembic_engine.url.render_as_string(hide_password=False))
+    )

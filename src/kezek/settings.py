@@ -21,7 +21,7 @@ class Settings(BaseSettings):
 
     environment: Literal["development", "test", "production"] = "development"
     database_url: str = Field(default_factory=lambda: f"sqlite:///{VAR_DIR / 'kezek.db'}")
-    secret_key: str = "dev-secret-change-me"
+    secret_key: str = "dev-secret-change-me"  # noqa: S105 (refused outside development)
     default_language: Literal["kk", "ru", "en"] = "kk"
     display_timezone: str = "Asia/Almaty"
     secure_cookies: bool = False

@@ -37,7 +37,9 @@ def _default(value: Any) -> Any:
 
 def canonical(fields: dict[str, Any]) -> bytes:
     body = {name: fields.get(name) for name in HASHED_FIELDS}
-    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_default).encode()
+    return json.dumps(
+        body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_default
+    ).encode()
 
 
 def event_hash(prev_hash: str, fields: dict[str, Any]) -> str:

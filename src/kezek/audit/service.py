@@ -63,7 +63,9 @@ def record(
     bind = session.get_bind()
     if bind.dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _CHAIN_LOCK_KEY})
-    last = session.execute(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
+    last = session.execute(
+        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
     seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
     fields: dict[str, Any] = {
         "seq": seq,
@@ -122,10 +124,13 @@ def verify(session: Session, progress: Any = None) -> VerifyResult:
     for event in _events(session):
         if event.seq != expected_seq:
             return VerifyResult(
-                checked, Break(expected_seq, None, f"event {expected_seq} is missing (next found: {event.seq})")
+                checked,
+                Break(expected_seq, None, f"event {expected_seq} is missing (next found: {event.seq})"),
             )
         if event.prev_hash != prev_hash:
-            return VerifyResult(checked, Break(event.seq, event.id, "link to the previous event does not match"))
+            return VerifyResult(
+                checked, Break(event.seq, event.id, "link to the previous event does not match")
+            )
         fields = {
             "seq": event.seq,
             "occurred_at": event.occurred_at,

@@ -6,7 +6,9 @@ import typer
 
 from kezek.cli import audit, db, demo, kato, rules, serve, users
 
-app = typer.Typer(help="Kezek: social-housing queue, distribution and housing assistance.", no_args_is_help=True)
+app = typer.Typer(
+    help="Kezek: social-housing queue, distribution and housing assistance.", no_args_is_help=True
+)
 app.add_typer(db.app, name="db")
 app.add_typer(demo.app, name="demo")
 app.add_typer(audit.app, name="audit")

@@ -39,7 +39,9 @@ class PropertyRecord(Base):
     kind: Mapped[str] = mapped_column(String(16))  # flat | house | dormitory_room
     area_dm2: Mapped[int] = mapped_column(Integer)  # useful area in square decimetres (exact)
     acquired_on: Mapped[date] = mapped_column(Date)
-    acquisition: Mapped[str] = mapped_column(String(20))  # purchase | gift | inheritance | privatisation | ...
+    acquisition: Mapped[str] = mapped_column(
+        String(20)
+    )  # purchase | gift | inheritance | privatisation | ...
     alienated_on: Mapped[date | None] = mapped_column(Date)
     alienation: Mapped[str | None] = mapped_column(String(20))  # sale | gift | exchange | division
     emergency_since: Mapped[date | None] = mapped_column(Date)  # recognised as emergency (avariynoe)

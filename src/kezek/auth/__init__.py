@@ -1,0 +1,1 @@
+"""Officials, citizens, roles, jurisdiction scopes, API tokens."""

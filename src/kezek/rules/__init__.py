@@ -1,0 +1,1 @@
+"""Rules as code: pure, dated, explainable, vectorised. Imports nothing else of Kezek."""
