@@ -152,3 +152,24 @@ def verify(session: Session, progress: Any = None) -> VerifyResult:
         if progress is not None:
             progress(1)
     return VerifyResult(checked, None)
+
+
+def record_read(
+    session: Session,
+    *,
+    actor: Actor,
+    object_type: str,
+    object_id: str | int,
+    kato: str | None,
+    purpose: str,
+) -> AuditEvent:
+    """Record that an official (or system) read a person's record, and why. Reads are audited too."""
+    return record(
+        session,
+        actor=actor,
+        action=f"{object_type}.read",
+        object_type=object_type,
+        object_id=object_id,
+        kato=kato,
+        reason=purpose,
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from kezek.cli import audit, db, demo, kato, rules, serve, users
+from kezek.cli import audit, db, demo, kato, rules, sandbox, serve, users
 
 app = typer.Typer(
     help="Kezek: social-housing queue, distribution and housing assistance.", no_args_is_help=True
@@ -15,6 +15,7 @@ app.add_typer(audit.app, name="audit")
 app.add_typer(users.app, name="users")
 app.add_typer(kato.app, name="kato")
 app.add_typer(rules.app, name="rules")
+app.add_typer(sandbox.app, name="sandbox")
 serve.register(app)
 
 

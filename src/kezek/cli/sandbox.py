@@ -1,0 +1,7 @@
+"""`kezek sandbox ...`."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(help="sandbox", no_args_is_help=True)

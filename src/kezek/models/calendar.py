@@ -1,0 +1,1 @@
+"""Business calendar tables (owned by the calendar package)."""

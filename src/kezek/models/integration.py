@@ -1,0 +1,1 @@
+"""State-data integration tables (owned by the integration package)."""
