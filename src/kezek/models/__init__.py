@@ -1,9 +1,9 @@
 """ORM tables, one module per aggregate. Importing this package registers every table on Base.metadata."""
 
-from kezek.models.audit import AuditEvent
-from kezek.models.auth import ApiToken, CitizenLoginCode, Official
 from kezek.models import calendar as _calendar  # noqa: F401
 from kezek.models import integration as _integration  # noqa: F401
+from kezek.models.audit import AuditEvent
+from kezek.models.auth import ApiToken, CitizenLoginCode, Official
 from kezek.models.base import Base
 from kezek.models.registry import AddressRegistration, Family, FamilyMember, Jurisdiction, Person
 from kezek.models.statedata import IncomeSpell, PropertyRecord, StatusRecord
