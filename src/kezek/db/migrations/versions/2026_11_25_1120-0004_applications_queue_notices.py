@@ -1,7 +1,7 @@
 """applications queue notices
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-25 11:20:00
 """
 
@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql
 import kezek.models.base
 
 revision: str = "0004"
-down_revision: str | Sequence[str] | None = "0002"
+down_revision: str | Sequence[str] | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,1 @@
+"""Notices to citizens (HTML and PDF in kk/ru/en) and the SMS / e-mail outbox."""
