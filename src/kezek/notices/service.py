@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session
 from kezek import clock
 from kezek.audit.service import Actor, record
 from kezek.errors import NotFound, ValidationFailed
+from kezek.jobs import enqueue_after_commit
 from kezek.models.notices import NOTICE_KINDS, Notice, OutboxMessage
 from kezek.notices import texts
+from kezek.notices.tasks import deliver_outbox
 from kezek.settings import LANGUAGES
 
 
@@ -63,6 +65,7 @@ def issue(
         kato=kato,
         after={"number": notice.number, "kind": kind, "application_id": application_id, "entry_id": entry_id},
     )
+    queued = False
     for channel, recipient in (("sms", phone), ("email", email)):
         if recipient:
             subject, body = texts.short_message(kind, language, notice.number, payload)
@@ -77,7 +80,10 @@ def issue(
                     created_at=now,
                 )
             )
+            queued = True
     session.flush()
+    if queued:
+        enqueue_after_commit(session, deliver_outbox)
     return notice
 
 
