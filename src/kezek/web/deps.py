@@ -1,32 +1,29 @@
-"""Request-scoped dependencies. The unit of work is the request: commit after the handler, or roll back."""
+"""Request-scoped dependencies for the web face. They are defined in ``kezek.auth.deps`` (so that
+domain packages' pages and endpoints can use them without importing the face) and re-exported here:
+one definition, so FastAPI shares one session per request whichever name a route uses."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated
+from kezek.auth.deps import (
+    ApiPrincipal,
+    CurrentCitizen,
+    CurrentOfficial,
+    SessionDep,
+    SettingsDep,
+    get_session,
+    get_settings_dep,
+    render,
+    require_role,
+)
 
-from fastapi import Depends, Request
-from sqlalchemy.orm import Session
-
-from kezek.db import session_factory
-from kezek.settings import Settings
-
-
-def get_settings_dep(request: Request) -> Settings:
-    return request.app.state.settings  # type: ignore[no-any-return]
-
-
-def get_session(request: Request) -> Iterator[Session]:
-    session = session_factory(request.app.state.engine)()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
-
-
-SessionDep = Annotated[Session, Depends(get_session)]
-SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+__all__ = [
+    "ApiPrincipal",
+    "CurrentCitizen",
+    "CurrentOfficial",
+    "SessionDep",
+    "SettingsDep",
+    "get_session",
+    "get_settings_dep",
+    "render",
+    "require_role",
+]
