@@ -11,6 +11,7 @@ from pathlib import Path
 
 from huey import Huey
 
+from kezek.db import migrate
 from kezek.jobs import InlineWorker, build_huey, use_huey
 from tests.jobs.sample_jobs import add, write_marker
 
@@ -19,7 +20,8 @@ KEZEK = Path(sys.executable).with_name("kezek")
 
 
 def test_inline_worker_runs_a_queued_job_and_stops_cleanly(queue: Huey) -> None:
-    worker = InlineWorker(workers=1, huey=queue, max_delay=0.2)
+    # Periodic jobs off: other packages' schedules would run against the configured database.
+    worker = InlineWorker(workers=1, huey=queue, max_delay=0.2, periodic=False)
     worker.start()
     try:
         assert worker.alive
@@ -33,7 +35,7 @@ def test_inline_worker_runs_a_queued_job_and_stops_cleanly(queue: Huey) -> None:
 
 def test_inline_worker_as_a_context_manager(queue: Huey) -> None:
     add.enqueue(1, 2)  # queued before the worker starts
-    with InlineWorker(huey=queue, max_delay=0.2) as worker:
+    with InlineWorker(huey=queue, max_delay=0.2, periodic=False) as worker:
         deadline = time.monotonic() + 15
         while queue.pending_count() and time.monotonic() < deadline:
             time.sleep(0.05)
@@ -43,6 +45,7 @@ def test_inline_worker_as_a_context_manager(queue: Huey) -> None:
 
 def test_kezek_worker_command_runs_a_job(tmp_path: Path) -> None:
     database_url = f"sqlite:///{tmp_path / 'kezek.db'}"
+    migrate.upgrade(database_url)  # the periodic jobs of other packages run at start and read it
     huey = build_huey(database_url)  # the file the worker will find beside its database
     marker = tmp_path / "marker.txt"
     with use_huey(huey):
@@ -76,6 +79,7 @@ def test_kezek_worker_command_runs_a_job(tmp_path: Path) -> None:
             process.kill()
             output, _ = process.communicate()
     assert process.returncode == 0, output
+    assert "jobs.worker_started" in output
     assert "Traceback" not in output, output
     assert huey.pending_count() == 0
     huey.storage.close()

@@ -44,13 +44,20 @@ class _ThreadConsumer(Consumer):  # type: ignore[misc]
 class InlineWorker:
     """Runs queued and periodic jobs in threads of the current process (the embedded default)."""
 
-    def __init__(self, workers: int = 1, *, huey: Huey | None = None, max_delay: float = MAX_POLL_DELAY):
+    def __init__(
+        self,
+        workers: int = 1,
+        *,
+        huey: Huey | None = None,
+        max_delay: float = MAX_POLL_DELAY,
+        periodic: bool = True,
+    ):
         self.huey = register_all(huey)
         self.consumer = _ThreadConsumer(
             self.huey,
             workers=workers,
             worker_type="thread",
-            periodic=True,
+            periodic=periodic,
             max_delay=max_delay,
             check_worker_health=False,
         )
