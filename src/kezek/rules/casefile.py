@@ -163,7 +163,7 @@ def family(data: Any, kato: str, field: str = "family") -> Family:
         members=tuple(members),
         kato=kato_code(d.get("kato", kato), f"{field}.kato"),
         events=tuple(
-            HousingEvent(kind=str(e.get("kind")), on=as_date(e.get("on"), f"{field}.events[{i}].on"))
+            HousingEvent(kind=str(e.get("kind")), on=as_date(e.get("date"), f"{field}.events[{i}].date"))
             for i, e in enumerate(_list(d.get("events"), f"{field}.events"))
         ),
         need_grounds=frozenset(str(g) for g in _list(d.get("need_grounds"), f"{field}.need_grounds")),
