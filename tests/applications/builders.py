@@ -32,8 +32,9 @@ def applicant(
     emergency: bool = False,
     statuses: tuple[str, ...] = (),
     birth: date = date(1990, 1, 1),
+    phone: str | None = "+77011234567",
 ) -> Person:
-    _, people = family(db, kato=kato, size=size, birth=birth)
+    _, people = family(db, kato=kato, size=size, birth=birth, phone=phone)
     head = people[0]
     if owned_since is not None:
         db.add(

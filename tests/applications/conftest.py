@@ -1,4 +1,4 @@
-"""Fixtures for case tests: a settable clock (reset after each test)."""
+"""Fixtures for case tests: a settable clock (reset after each test) and the served world."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ from datetime import UTC, datetime
 import pytest
 
 from kezek import clock
+from tests.applications.world import s, sandbox, world
+
+__all__ = ["frozen", "s", "sandbox", "world"]
 
 
 class Clock:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from kezek.applications import repository, service
 from kezek.errors import Conflict, ValidationFailed
+from kezek.models.registry import Person
 from tests.applications.builders import EXECUTOR, applicant, citizen, submit
 from tests.queue.builders import ALMATY
 
@@ -16,19 +17,21 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 20
 
 
-def to_review(db: Session, **kwargs: object) -> service.Application:  # type: ignore[name-defined]
-    person = applicant(db, statuses=(), **kwargs)  # type: ignore[arg-type]
-    app = submit(db, person, claimed_categories=["large_family"])
-    service.process(db, application_id=app.id)
-    assert app.status == "review" and "proof_of_large_family" in app.review_reasons
+def to_review(s: Session, **kwargs: object) -> service.Application:  # type: ignore[name-defined]
+    """A case in the executor's review: a priority category claimed that the state data do not show."""
+    person = applicant(s, statuses=(), **kwargs)  # type: ignore[arg-type]
+    app = submit(s, person, claimed_categories=["large_families"])
+    s.commit()
+    s.refresh(app)
+    assert app.status == "review" and "proof_of_large_families" in app.review_reasons
     return app
 
 
-def test_request_pauses_the_clock_and_the_answer_resumes_it_later(db: Session, frozen) -> None:
-    app = to_review(db)
+def test_request_pauses_the_clock_and_the_answer_resumes_it_later(s: Session, frozen) -> None:
+    app = to_review(s)
     assert app.due_on == date(2026, 11, 3)
     pause = service.request_document(
-        db,
+        s,
         application_id=app.id,
         actor=EXECUTOR,
         reason_code="document_missing",
@@ -38,12 +41,12 @@ def test_request_pauses_the_clock_and_the_answer_resumes_it_later(db: Session, f
     assert app.status == "awaiting_applicant" and pause.answer_due_on == date(2026, 11, 16)
     # while paused the case is neither overdue nor due soon
     frozen.set(datetime(2026, 11, 5, 6, 0, tzinfo=UTC))  # Thursday
-    row = repository.inbox(db, roles=["executor"], scopes=[""], today=date(2026, 11, 5))[0]
+    row = repository.inbox(s, roles=["executor"], scopes=[""], today=date(2026, 11, 5))[0]
     assert row.paused and not row.overdue and not row.due_soon
-    assert repository.overdue(db, scopes=[""], today=date(2026, 11, 5)) == []
-    person_actor = citizen(db.get(service.Person, app.applicant_person_id))
+    assert repository.overdue(s, scopes=[""], today=date(2026, 11, 5)) == []
+    person_actor = citizen(s.get(Person, app.applicant_person_id))
     doc = service.attach_document(
-        db,
+        s,
         application_id=app.id,
         actor=person_actor,
         kind="large_family_certificate",
@@ -57,28 +60,28 @@ def test_request_pauses_the_clock_and_the_answer_resumes_it_later(db: Session, f
     assert app.complete_at == frozen.now  # the application is complete only now (Art. 74 p.1)
 
 
-def test_overdue_case_shows_for_the_supervisor_in_scope_only(db: Session, frozen) -> None:
-    late = to_review(db)
-    other = to_review(db, kato=ALMATY)
+def test_overdue_case_shows_for_the_supervisor_in_scope_only(s: Session, frozen) -> None:
+    late = to_review(s)
+    other = to_review(s, kato=ALMATY)
     frozen.set(datetime(2026, 11, 4, 6, 0, tzinfo=UTC))
     today = date(2026, 11, 4)
-    rows = repository.overdue(db, scopes=["35"], today=today)
+    rows = repository.overdue(s, scopes=["35"], today=today)
     assert [r.application.id for r in rows] == [late.id]
     assert rows[0].overdue and rows[0].step_overdue
-    assert {r.application.id for r in repository.overdue(db, scopes=[""], today=today)} == {late.id, other.id}
-    assert repository.overdue(db, scopes=["71"], today=today) == []
+    assert {r.application.id for r in repository.overdue(s, scopes=[""], today=today)} == {late.id, other.id}
+    assert repository.overdue(s, scopes=["71"], today=today) == []
 
 
-def test_inbox_is_ordered_by_deadline_with_due_soon(db: Session, frozen) -> None:
-    first = to_review(db)
+def test_inbox_is_ordered_by_deadline_with_due_soon(s: Session, frozen) -> None:
+    first = to_review(s)
     frozen.set(datetime(2026, 11, 3, 5, 0, tzinfo=UTC))
-    second = to_review(db)
-    rows = repository.inbox(db, roles=["executor"], scopes=[""], today=date(2026, 11, 3))
+    second = to_review(s)
+    rows = repository.inbox(s, roles=["executor"], scopes=[""], today=date(2026, 11, 3))
     assert [r.application.id for r in rows] == [first.id, second.id]
     assert rows[0].due_soon and not rows[0].overdue  # due today
     assert rows[1].due_soon  # due tomorrow (next working day)
-    assert repository.inbox(db, roles=["head"], scopes=[""], today=date(2026, 11, 3)) == []
-    assert repository.inbox(db, roles=["commission_member"], scopes=[""], today=date(2026, 11, 3)) == []
+    assert repository.inbox(s, roles=["head"], scopes=[""], today=date(2026, 11, 3)) == []
+    assert repository.inbox(s, roles=["commission_member"], scopes=[""], today=date(2026, 11, 3)) == []
 
 
 @pytest.mark.parametrize(
@@ -92,33 +95,33 @@ def test_inbox_is_ordered_by_deadline_with_due_soon(db: Session, frozen) -> None
         ("page.html", b"<html><body>%PDF-</body></html>", "file_type_not_allowed"),
     ],
 )
-def test_uploads_are_checked_by_content(db: Session, frozen, name: str, content: bytes, code: str) -> None:
-    app = to_review(db)
+def test_uploads_are_checked_by_content(s: Session, frozen, name: str, content: bytes, code: str) -> None:
+    app = to_review(s)
     with pytest.raises(ValidationFailed) as err:
         service.attach_document(
-            db, application_id=app.id, actor=EXECUTOR, kind="other", filename=name, content=content
+            s, application_id=app.id, actor=EXECUTOR, kind="other", filename=name, content=content
         )
     assert err.value.code == code
 
 
-def test_png_is_accepted_and_closed_cases_take_no_documents(db: Session, frozen) -> None:
-    app = to_review(db)
+def test_png_is_accepted_and_closed_cases_take_no_documents(s: Session, frozen) -> None:
+    app = to_review(s)
     doc = service.attach_document(
-        db, application_id=app.id, actor=EXECUTOR, kind="photo", filename="../../x.png", content=PNG
+        s, application_id=app.id, actor=EXECUTOR, kind="photo", filename="../../x.png", content=PNG
     )
     assert doc.filename == "x.png" and doc.content_type == "image/png"
-    service.withdraw(db, application_id=app.id, actor=EXECUTOR)
+    service.withdraw(s, application_id=app.id, actor=EXECUTOR)
     with pytest.raises(Conflict):
         service.attach_document(
-            db, application_id=app.id, actor=EXECUTOR, kind="photo", filename="x.png", content=PNG
+            s, application_id=app.id, actor=EXECUTOR, kind="photo", filename="x.png", content=PNG
         )
 
 
-def test_resume_without_pause_and_bad_request_reason_are_refused(db: Session, frozen) -> None:
-    app = to_review(db)
+def test_resume_without_pause_and_bad_request_reason_are_refused(s: Session, frozen) -> None:
+    app = to_review(s)
     with pytest.raises(Conflict):
-        service.resume(db, application_id=app.id, actor=EXECUTOR)
+        service.resume(s, application_id=app.id, actor=EXECUTOR)
     with pytest.raises(ValidationFailed):
         service.request_document(
-            db, application_id=app.id, actor=EXECUTOR, reason_code="whim", document_kind="x", text="y"
+            s, application_id=app.id, actor=EXECUTOR, reason_code="whim", document_kind="x", text="y"
         )

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import io
 from datetime import date
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kezek.applications import service
 from kezek.models.notices import Notice, OutboxMessage
 from kezek.notices import pdf
 from kezek.notices.document import build
 from kezek.notices.outbox import deliver_pending
+from kezek.settings import get_settings
 from tests.applications.builders import applicant, submit
 
 
@@ -24,17 +23,19 @@ def text_of(data: bytes) -> str:
     return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
 
 
-def decided(db: Session, **kwargs: object) -> Notice:
-    person = applicant(db, **kwargs)  # type: ignore[arg-type]
-    app = submit(db, person, language="kk", phone="+77017654321", email="a@example.kz")
-    service.process(db, application_id=app.id)
-    return db.scalars(
+def decided(s: Session, **kwargs: object) -> Notice:
+    person = applicant(s, **kwargs)  # type: ignore[arg-type]
+    app = submit(s, person, language="kk", phone="+77017654321", email="a@example.kz")
+    s.commit()
+    notice = s.scalars(
         select(Notice).where(Notice.application_id == app.id).order_by(Notice.id.desc())
     ).first()
+    assert notice is not None
+    return notice
 
 
-def test_registration_pdf_in_kazakh_has_kazakh_letters_and_the_number(db: Session, frozen) -> None:
-    notice = decided(db)
+def test_registration_pdf_in_kazakh_has_kazakh_letters_and_the_number(s: Session, frozen) -> None:
+    notice = decided(s)
     assert notice.kind == "registration"
     data = pdf.render(notice)
     assert data.startswith(b"%PDF-")
@@ -51,9 +52,9 @@ def test_registration_pdf_in_kazakh_has_kazakh_letters_and_the_number(db: Sessio
     [("ru", "Причины отказа"), ("en", "Reasons for the refusal"), ("kk", "Бас тарту себептері")],
 )
 def test_refusal_pdf_in_each_language_lists_reasons_data_and_appeal(
-    db: Session, frozen, lang: str, phrase: str
+    s: Session, frozen, lang: str, phrase: str
 ) -> None:
-    notice = decided(db, owned_since=date(2016, 1, 1), sold_on=date(2023, 1, 1))
+    notice = decided(s, owned_since=date(2016, 1, 1), sold_on=date(2023, 1, 1))
     assert notice.kind == "refusal"
     text = text_of(pdf.render(notice, lang))
     assert phrase in text and "owned_housing_within_5_years" in text
@@ -62,24 +63,25 @@ def test_refusal_pdf_in_each_language_lists_reasons_data_and_appeal(
     assert any(s.items for s in doc.sections)
 
 
-def test_pdf_is_deterministic(db: Session, frozen) -> None:
-    notice = decided(db)
+def test_pdf_is_deterministic(s: Session, frozen) -> None:
+    notice = decided(s)
     assert pdf.render(notice, "ru") == pdf.render(notice, "ru")
     assert pdf.render(notice, "ru") != pdf.render(notice, "kk")
 
 
 def test_outbox_writes_files_and_logs_no_personal_data(
-    db: Session, frozen, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    s: Session, frozen, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    notice = decided(db)
-    sent = deliver_pending(db, outbox_dir=tmp_path)
-    assert sent == 4  # receipt and registration, each by SMS and e-mail
-    files = sorted(tmp_path.iterdir())
-    assert [f.suffix for f in files] == [".txt"] * 4
-    body = files[-1].read_text(encoding="utf-8")
-    assert "+77017654321" in body or "a@example.kz" in body
-    assert notice.payload["applicant"]["iin"] not in body
+    notice = decided(s)
+    # the delivery job ran after the commit that queued the messages
+    outbox_dir = get_settings().outbox_dir
+    files = sorted(outbox_dir.iterdir())
+    assert [f.suffix for f in files] == [".txt"] * 4  # receipt and registration, by SMS and e-mail
+    bodies = [f.read_text(encoding="utf-8") for f in files]
+    assert any("+77017654321" in b for b in bodies) and any("a@example.kz" in b for b in bodies)
+    assert all(notice.payload["applicant"]["iin"] not in b for b in bodies)
     logged = capsys.readouterr()
-    assert "+77017654321" not in logged.err + logged.out and "a@example.kz" not in logged.err + logged.out
-    assert deliver_pending(db, outbox_dir=tmp_path) == 0
-    assert all(m.status == "sent" for m in db.scalars(select(OutboxMessage)))
+    for secret in ("+77017654321", "a@example.kz", notice.payload["applicant"]["iin"]):
+        assert secret not in logged.err + logged.out
+    assert deliver_pending(s, outbox_dir=outbox_dir) == 0  # nothing is sent twice
+    assert all(m.status == "sent" and m.delivery_ref for m in s.scalars(select(OutboxMessage)))

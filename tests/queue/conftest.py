@@ -1,5 +1,5 @@
 """Shared fixtures of the case tests."""
 
-from tests.applications.conftest import frozen
+from tests.applications.conftest import frozen, s, sandbox, world
 
-__all__ = ["frozen"]
+__all__ = ["frozen", "s", "sandbox", "world"]

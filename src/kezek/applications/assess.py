@@ -1,9 +1,10 @@
 """The case's question to ``kezek.rules``: is the family eligible, in which list and category?
 
-TEMPORARY: until ``kezek.rules`` publishes its eligibility function, a minimal national-regime check
-(domain §1.2, §3.1) stands here so the case flow can be built and tested; ``Assessment`` is the shape
-the rest of the case relies on (outcome, reason codes with legal references and evidence, list,
-category, priority, trace, rules version, what needs a person's review, what documents are needed).
+The rules answer with the outcome, the reason codes, the list (akimat regime) or the priority
+category (national regime), the trace and the evidence; this module adds what the case needs
+around it: the legal reference and the data each reason rests on (which system, received when,
+the hash of the answer), and whether a person must look before the decision (a clear case is
+decided automatically, Order No. 130; the rest goes to the executor with the trace beside the data).
 """
 
 from __future__ import annotations
@@ -12,39 +13,34 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from kezek import __version__
+from kezek.applications.profile import EVIDENCE_SYSTEM, REASON_SYSTEMS
 from kezek.applications.statedata import FamilyData
+from kezek.rules.catalog import has, text
+from kezek.rules.decisions import Decision, assess_registration
+from kezek.rules.render import render
+from kezek.settings import LANGUAGES
 
-RULES_VERSION = "temporary-0"
-PRIORITY_STATUSES = (
-    "large_family",
-    "altyn_alqa",
-    "kumis_alqa",
-    "mother_heroine",
-    "orphan",
-    "wwii_veteran",
-    "combat_veteran",
-    "veteran_equated",
-    "disabled_child",
-    "widow",
-)
+RULES_VERSION = f"kezek-rules-{__version__}"
 
 
 @dataclass(frozen=True)
 class Reason:
     code: str
-    reference: str
-    evidence: list[dict[str, Any]] = field(default_factory=list)  # {system, date, fact}
+    reference: dict[str, str]  # the legal reference in kk, ru, en
+    evidence: list[dict[str, Any]] = field(default_factory=list)  # {system, date, request_id, sha256, fact}
 
 
 @dataclass
 class Assessment:
     outcome: str  # registered | refused
     reasons: list[Reason]
-    list_code: str
+    list_code: str | None
     category: str
     categories: list[str]
     priority: bool
-    trace: list[dict[str, Any]]
+    trace: dict[str, Any]
+    explanation: dict[str, str]  # the rendered decision and trace, kk / ru / en
     rules_version: str
     as_of: date
     review: list[str] = field(default_factory=list)  # why a person must look; empty = a clear case
@@ -60,96 +56,85 @@ class Assessment:
         return data
 
 
-def _d(raw: str | None) -> date | None:
-    return date.fromisoformat(raw) if raw else None
+def _texts(key: str, **values: Any) -> dict[str, str]:
+    return {lang: text(key, lang, **values) for lang in LANGUAGES} if has(key) else {}
+
+
+def _evidence(decision: Decision, data: FamilyData, code: str) -> list[dict[str, Any]]:
+    """The sources a reason rests on, each with the facts the rules read from it."""
+    systems = REASON_SYSTEMS.get(code, ())
+    out = []
+    for source in data.sources:
+        if source["system"] not in systems:
+            continue
+        facts = [
+            _texts(
+                key,
+                **{
+                    k: (v.isoformat() if isinstance(v, date) else ("" if v is None else v))
+                    for k, v in values.items()
+                },
+            )
+            for key, values in decision.evidence
+            if EVIDENCE_SYSTEM.get(key) == source["system"]
+        ]
+        out.append(
+            {
+                "system": source["system"],
+                "date": source["as_of"],
+                "received_at": source["received_at"],
+                "request_id": source["request_id"],
+                "sha256": source["sha256"],
+                "facts": [f for f in facts if f],
+            }
+        )
+    return out
 
 
 def assess(
-    data: FamilyData, *, as_of: date, kato: str, regime: str, claimed_categories: list[str], emergency: bool
+    data: FamilyData, *, as_of: date, regime: str, claimed_categories: list[str], emergency: bool
 ) -> Assessment:
-    members: list[dict[str, Any]] = data.profile
-    applicant = next(m for m in members if m["relation"] == "applicant")
-    reasons: list[Reason] = []
-    trace: list[dict[str, Any]] = []
-    birth = date.fromisoformat(applicant["birth_date"])
-    age = as_of.year - birth.year - ((as_of.month, as_of.day) < (birth.month, birth.day))
-    trace.append({"check": "age", "value": age})
-    if age < 18:
-        reasons.append(
-            Reason(
-                "age_under_18",
-                "MIC Order No. 130, basic requirements",
-                [{"system": "persons", "date": as_of.isoformat(), "fact": f"age {age}"}],
-            )
-        )
-    if applicant["citizenship"] not in ("citizen", "kandas"):
-        reasons.append(
-            Reason(
-                "not_citizen_or_kandas",
-                "MIC Order No. 130, basic requirements",
-                [{"system": "persons", "date": as_of.isoformat(), "fact": applicant["citizenship"]}],
-            )
-        )
-    five_years_ago = date(as_of.year - 5, as_of.month, min(as_of.day, 28))
-    categories: list[str] = []
-    for member in members:
-        for prop in member["property"]:
-            alienated = _d(prop["alienated_on"])
-            if (alienated is None or alienated >= five_years_ago) and not (
-                emergency and prop["emergency_since"] and alienated is None
-            ):
-                reasons.append(
-                    Reason(
-                        "owned_housing_within_5_years",
-                        "Law No. 94 Art. 67; MIC Order No. 130",
-                        [
-                            {
-                                "system": "property",
-                                "date": as_of.isoformat(),
-                                "fact": f"{prop['kind']} acquired {prop['acquired_on']}",
-                            }
-                        ],
-                    )
-                )
-        for status in member["statuses"]:
-            until = _d(status["until"])
-            if until is not None and until < as_of:
-                continue
-            if status["kind"] in ("state_housing_received", "state_housing_privatised"):
-                reasons.append(
-                    Reason(
-                        "received_state_housing",
-                        "MIC Order No. 130, refusal grounds",
-                        [
-                            {
-                                "system": "state_housing",
-                                "date": as_of.isoformat(),
-                                "fact": f"{status['kind']} since {status['since']}",
-                            }
-                        ],
-                    )
-                )
-            if status["kind"] in PRIORITY_STATUSES or (
-                status["kind"] == "disability" and status["detail"] in ("1", "2")
-            ):
-                categories.append(status["kind"])
-    trace.append({"check": "categories", "value": categories})
+    decision = assess_registration(data.family, as_of)
+    regime_key = "national" if int(decision.values.get("regime", 1)) == 1 else "akimat"
+    reasons = [
+        Reason(code, _texts(f"ref.{regime_key}.{code}"), _evidence(decision, data, code))
+        for code in decision.reasons
+    ]
     review: list[str] = []
     documents: list[str] = []
+    if regime_key == "national":
+        category = decision.code("priority_category")
+        priority = bool(decision.values["priority"])
+        list_code: str | None = "priority" if priority else "general"
+        if category == "none":
+            category = "general"
+        # A priority category claimed but not shown by the state data: a document is needed.
+        for claimed in claimed_categories:
+            if claimed and claimed not in (category, "general"):
+                documents.append(f"proof_of_{claimed}")
+    else:
+        code = decision.code("akimat_list")
+        list_code = None if code == "none" else code
+        category = list_code or "none"
+        priority = False
+        for claimed in claimed_categories:
+            if claimed and claimed != list_code:
+                documents.append(f"proof_of_{claimed}")
     if emergency:
+        # Order No. 130: the emergency status of the only dwelling is confirmed by an official
+        # (3 working days instead of 1).
         review.append("emergency_dwelling_to_confirm")
-    for claimed in claimed_categories:
-        if claimed != "general" and claimed not in categories:
-            documents.append(f"proof_of_{claimed}")
-    priority = bool(categories)
+    if decision.outcome == "registered" and list_code is None:
+        review.append("no_list")
     return Assessment(
-        outcome="refused" if reasons else "registered",
+        outcome=decision.outcome,
         reasons=reasons,
-        list_code="priority" if priority else "general",
-        category=categories[0] if categories else "general",
-        categories=categories or ["general"],
+        list_code=list_code,
+        category=category,
+        categories=[category],
         priority=priority,
-        trace=trace,
+        trace=decision.to_dict(),
+        explanation={lang: render(decision, lang) for lang in LANGUAGES},
         rules_version=RULES_VERSION,
         as_of=as_of,
         review=review,

@@ -14,12 +14,15 @@ from sqlalchemy.orm import Session
 
 from kezek import clock
 from kezek.applications.parameters import appeal_rule
+from kezek.applications.profile import REASON_SYSTEMS
 from kezek.audit.service import Actor, record
 from kezek.models.applications import Application, ApplicationDocument
 from kezek.models.registry import FamilyMember, Jurisdiction, Person
 from kezek.notices import service as notices
 from kezek.queue import service as queue
 from kezek.queue.service import Member
+from kezek.rules import catalog as rules_catalog
+from kezek.settings import LANGUAGES
 
 
 def _months_later(day: date, months: int) -> date:
@@ -82,28 +85,51 @@ def _members(session: Session, app: Application) -> list[Member]:
     return members
 
 
+def _contact(app: Application) -> tuple[str | None, bool]:
+    """The phone for SMS offers: the one the applicant gave, verified if the mobile-citizens base
+    holds the same verified number; otherwise the base's own verified number."""
+    data = app.state_data or {}
+    base_phone, base_verified = data.get("phone"), bool(data.get("phone_verified"))
+    if app.phone:
+        return app.phone, base_verified and base_phone == app.phone
+    return (base_phone, base_verified) if base_phone else (None, False)
+
+
 def _reasons(app: Application, codes: list[str]) -> list[dict[str, Any]]:
-    """Each refusal reason with its legal reference and evidence, from the stored assessment."""
+    """Each refusal reason with its legal reference and evidence, from the stored assessment; a
+    ground the official added rests on the sources it concerns and on the official's note."""
     assessed = {r["code"]: r for r in (app.assessment or {}).get("reasons", [])}
+    note = (app.decision_note or "").strip()
     out = []
     for code in codes:
         found = assessed.get(code)
         if found is not None:
             out.append({"code": code, "reference": found["reference"], "evidence": found["evidence"]})
-        else:  # an official's own ground: it rests on the official's note and the case's documents
-            out.append(
-                {
-                    "code": code,
-                    "reference": "",
-                    "evidence": [
-                        {
-                            "system": "official",
-                            "date": clock.today_local().isoformat(),
-                            "fact": app.decision_note or "",
-                        }
-                    ],
-                }
-            )
+            continue
+        key = f"ref.{app.regime}.{code}"
+        reference = (
+            {lang: rules_catalog.text(key, lang) for lang in LANGUAGES} if rules_catalog.has(key) else {}
+        )
+        evidence = [
+            {
+                "system": src["system"],
+                "date": src["as_of"],
+                "received_at": src["received_at"],
+                "request_id": src["request_id"],
+                "sha256": src["sha256"],
+                "facts": [],
+            }
+            for src in (app.state_data or {}).get("sources", [])
+            if src["system"] in REASON_SYSTEMS.get(code, ())
+        ]
+        evidence.append(
+            {
+                "system": "official",
+                "date": clock.today_local().isoformat(),
+                "facts": [{"kk": note, "ru": note, "en": note}] if note else [],
+            }
+        )
+        out.append({"code": code, "reference": reference, "evidence": evidence})
     return out
 
 
@@ -138,6 +164,7 @@ def finalise(
     }
     if outcome == "registered":
         assessment = app.assessment or {}
+        phone, verified = _contact(app)
         entry = queue.register(
             session,
             actor=actor,
@@ -152,8 +179,8 @@ def finalise(
             priority=bool(assessment.get("priority")),
             registered_at=app.complete_at or app.received_at,
             application_id=app.id,
-            phone=app.phone,
-            phone_verified=bool(app.phone and person.phone == app.phone),
+            phone=phone,
+            phone_verified=verified,
             consent_ref=app.consent_ref,
             decision_ref=app.number,
         )

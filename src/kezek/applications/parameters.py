@@ -14,6 +14,8 @@ from typing import Any
 import yaml
 
 from kezek.errors import KezekError
+from kezek.rules.errors import MissingParameterError
+from kezek.rules.params import default_store
 
 FILE = Path(__file__).with_name("steps.yaml")
 
@@ -45,18 +47,28 @@ def _covers(item: dict[str, Any], on: date) -> bool:
 @lru_cache
 def _load() -> dict[str, Any]:
     data = yaml.safe_load(FILE.read_text(encoding="utf-8"))
-    for section in ("term", "steps"):
+    for section in ("steps", "appeal"):
         for item in data[section]:
             _as_date(item["start"])
     return data  # type: ignore[no-any-return]
 
 
 def term_rule(on: date, *, emergency: bool) -> ClockRule:
-    for item in _load()["term"]:
-        if _covers(item, on):
-            chosen = item["emergency"] if emergency and item.get("emergency") else item
-            return ClockRule(chosen["name"], int(chosen["days"]), chosen["unit"], chosen["reference"])
-    raise MissingClock(f"steps.yaml: no service term is in force on {on.isoformat()}")
+    """The overall term of the service on the day of receipt, from the rules' dated parameters:
+    30 calendar days (2013 regulations), 15 working days (Order No. 168), 1 working day or 3 for
+    an emergency dwelling (Order No. 130)."""
+    store = default_store()
+    candidates = ["deadlines.queue_calendar_days", "deadlines.queue_working_days"]
+    if emergency:
+        candidates.insert(0, "deadlines.queue_emergency_working_days")
+    for name in candidates:
+        try:
+            value = store.get(name, on, asked_by="applications.term_rule")
+        except MissingParameterError:
+            continue
+        unit = "calendar" if value.unit == "days" else "working"
+        return ClockRule(f"{name}@{value.start.isoformat()}", int(value.value), unit, value.reference)
+    raise MissingClock(f"no service term (deadlines.queue_*) is in force on {on.isoformat()}")
 
 
 def step_rule(on: date, step: str) -> ClockRule:

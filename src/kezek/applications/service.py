@@ -19,12 +19,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kezek import clock
-from kezek.applications import deadlines, decisions, workdays
+from kezek.applications import deadlines, decisions, statedata, workdays
 from kezek.applications.assess import assess
 from kezek.applications.documents import check
-from kezek.applications.statedata import StateDataUnavailable, fetch_family
+from kezek.applications.statedata import StateDataUnavailable
 from kezek.audit.service import Actor, record
 from kezek.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from kezek.jobs import enqueue_after_commit
 from kezek.models.applications import (
     CHANNELS,
     Application,
@@ -32,7 +33,7 @@ from kezek.models.applications import (
     ApplicationPause,
     ApplicationStep,
 )
-from kezek.models.registry import FamilyMember, Person
+from kezek.models.registry import Family, FamilyMember, Person
 from kezek.notices import service as notices
 from kezek.queue.service import active_entry_for_person, regime_on
 from kezek.settings import LANGUAGES
@@ -115,7 +116,7 @@ def submit(session: Session, *, actor: Actor, submission: Submission) -> Applica
     deadline = deadlines.service_deadline(
         session, received_at=now, regime_on=received_day, emergency=submission.emergency_dwelling
     )
-    family_id = session.scalar(select(FamilyMember.family_id).where(FamilyMember.person_id == person.id))
+    family_id = _family_of(session, person, submission.kato)
     app = Application(
         number=f"tmp-{uuid.uuid4().hex[:24]}",
         service="queue_registration",
@@ -164,7 +165,7 @@ def submit(session: Session, *, actor: Actor, submission: Submission) -> Applica
     else:  # the portal (or the akimat's own officer) registers the application at once
         _start_step(session, app, "intake", role="system" if actor.kind == "citizen" else "executor")
         _finish_step(session, app, by=actor, result="registered")
-        _enter_fetch(session, app)
+        _enter_fetch(session, app, actor)
     notices.issue(
         session,
         actor=actor,
@@ -178,6 +179,35 @@ def submit(session: Session, *, actor: Actor, submission: Submission) -> Applica
         email=app.email,
     )
     return app
+
+
+def _family_of(session: Session, person: Person, kato: str) -> int:
+    """The family the applicant heads (or belongs to); a one-person family is recorded if none is."""
+    family_id = session.scalar(
+        select(FamilyMember.family_id)
+        .join(Family, Family.id == FamilyMember.family_id)
+        .where(FamilyMember.person_id == person.id)
+        .order_by(FamilyMember.relation != "head", FamilyMember.family_id.desc())
+        .limit(1)
+    )
+    if family_id is not None:
+        return int(family_id)
+    family = Family(head_person_id=person.id, kato=kato)
+    session.add(family)
+    session.flush()
+    session.add(FamilyMember(family_id=family.id, person_id=person.id, relation="head"))
+    session.flush()
+    record(
+        session,
+        actor=Actor.system("applications"),
+        action="family.create",
+        object_type="family",
+        object_id=family.id,
+        kato=kato,
+        after={"head_person_id": person.id, "members": [person.id]},
+        reason="one-person family recorded for an application",
+    )
+    return family.id
 
 
 def get(session: Session, application_id: int) -> Application:
@@ -217,9 +247,23 @@ def _finish_step(session: Session, app: Application, *, by: Actor, result: str) 
         session.flush()
 
 
-def _enter_fetch(session: Session, app: Application) -> None:
+def _enter_fetch(session: Session, app: Application, actor: Actor) -> None:
+    """Ask the state systems for the family's data; the case advances when they have answered."""
+    from kezek.applications.tasks import advance_application
+
     app.status = "fetching"
     _start_step(session, app, "fetch", role="system")
+    assert app.family_id is not None
+    app.fetch_ref = str(
+        statedata.start(
+            session,
+            family_id=app.family_id,
+            actor=actor,
+            case_ref=app.number,
+            as_of=workdays.local_day(app.complete_at or app.received_at),
+        )
+    )
+    enqueue_after_commit(session, advance_application, app.id)
 
 
 def forward(session: Session, *, application_id: int, actor: Actor) -> Application:
@@ -228,7 +272,7 @@ def forward(session: Session, *, application_id: int, actor: Actor) -> Applicati
     if app.status != "received":
         raise Conflict("only a newly received application can be forwarded", code="bad_state")
     _finish_step(session, app, by=actor, result="forwarded")
-    _enter_fetch(session, app)
+    _enter_fetch(session, app, actor)
     record(
         session,
         actor=actor,
@@ -251,34 +295,39 @@ def process(session: Session, *, application_id: int) -> Application:
         return app
     system = Actor.system("applications")
     as_of = workdays.local_day(app.complete_at or app.received_at)
+    assert app.family_id is not None and app.fetch_ref is not None
     try:
-        data = fetch_family(
+        data = statedata.collect(
             session,
-            applicant_person_id=app.applicant_person_id,
+            fetch_ref=app.fetch_ref,
+            kato=app.kato,
             family_id=app.family_id,
-            as_of=as_of,
-            application_ref=app.number,
+            applicant_person_id=app.applicant_person_id,
         )
     except StateDataUnavailable as exc:
-        app.fetch_error = f"{', '.join(exc.systems)}: {exc.reason}"[:200]
-        app.fetch_ref = exc.retry_ref
-        record(
-            session,
-            actor=system,
-            action="application.fetch_waiting",
-            object_type="application",
-            object_id=app.id,
-            kato=app.kato,
-            reason=app.fetch_error,
-        )
+        waiting = f"{exc.reason}"[:200]
+        if waiting != app.fetch_error:
+            app.fetch_error = waiting
+            record(
+                session,
+                actor=system,
+                action="application.fetch_waiting",
+                object_type="application",
+                object_id=app.id,
+                kato=app.kato,
+                reason=waiting,
+            )
         return app
     app.fetch_error = None
-    app.fetch_ref = None
-    app.state_data = {"snapshot": data.snapshot, "sources": data.sources}
+    app.state_data = {
+        "snapshot": data.snapshot,
+        "sources": data.sources,
+        "phone": data.phone,
+        "phone_verified": data.phone_verified,
+    }
     result = assess(
         data,
         as_of=as_of,
-        kato=app.kato,
         regime=app.regime,
         claimed_categories=list(app.claimed_categories),
         emergency=app.emergency_dwelling,

@@ -13,6 +13,7 @@ from kezek import clock
 from kezek.models.notices import Notice
 from kezek.notices import texts
 from kezek.notices.texts import label, pick
+from kezek.rules import catalog as rules_catalog
 
 
 @dataclass
@@ -64,17 +65,26 @@ def _applicant(payload: dict[str, Any], lang: str) -> list[tuple[str, str]]:
     return rows
 
 
-def _evidence_line(ev: dict[str, Any], lang: str) -> str:
-    system = (
-        pick(texts.SYSTEMS, ev.get("system"), lang)
-        if ev.get("system") != "official"
-        else label("decided_by", lang)
-    )
-    when = fmt_date(ev.get("date"))
-    fact = ev.get("fact") or ""
-    return f"{label('system', lang)}: {system}; {label('as_of', lang)}: {when}" + (
-        f"; {fact}" if fact else ""
-    )
+def localized(value: Any, lang: str) -> str:
+    """A text stored in the three languages (a dict), or a plain string."""
+    if isinstance(value, dict):
+        return str(value.get(lang) or value.get("ru") or next(iter(value.values()), ""))
+    return "" if value is None else str(value)
+
+
+def _evidence_lines(ev: dict[str, Any], lang: str) -> list[str]:
+    official = ev.get("system") == "official"
+    system = label("decided_by", lang) if official else pick(texts.SYSTEMS, ev.get("system"), lang)
+    head = f"{label('data_used', lang)}: {system}, {label('as_of', lang)} {fmt_date(ev.get('date'))}"
+    if ev.get("request_id"):
+        head += f" (№ {ev['request_id']}"
+        head += f", SHA-256 {str(ev['sha256'])[:16]}…)" if ev.get("sha256") else ")"
+    lines = [head]
+    for fact in ev.get("facts") or []:
+        shown = localized(fact, lang)
+        if shown:
+            lines.append(f"  – {shown}")
+    return lines
 
 
 def build(notice: Notice, language: str | None = None) -> Document:
@@ -130,7 +140,7 @@ def build(notice: Notice, language: str | None = None) -> Document:
                     (label("list", lang), pick(texts.LISTS, p.get("list_code"), lang)),
                     (label("position", lang), str(p.get("position", ""))),
                     (label("registered_at", lang), fmt_moment(p.get("registered_at"))),
-                    (label("category", lang), pick(texts.CATEGORIES, p.get("category"), lang)),
+                    (label("category", lang), category_text(p.get("category"), lang)),
                     (label("decided_at", lang), fmt_moment(p.get("decided_at"))),
                     (label("decided_by", lang), _decider(p, lang)),
                 ],
@@ -141,11 +151,12 @@ def build(notice: Notice, language: str | None = None) -> Document:
         lead = label("refused_text", lang)
         items = []
         for reason in p.get("reasons") or []:
-            lines = [pick(texts.REASONS, reason.get("code"), lang) + f" [{reason.get('code')}]"]
-            if reason.get("reference"):
-                lines.append(f"{label('legal_basis', lang)}: {reason['reference']}")
+            lines = [reason_text(reason.get("code"), lang) + f" [{reason.get('code')}]"]
+            reference = localized(reason.get("reference"), lang)
+            if reference:
+                lines.append(f"{label('legal_basis', lang)}: {reference}")
             for ev in reason.get("evidence") or []:
-                lines.append(f"{label('data_used', lang)}: {_evidence_line(ev, lang)}")
+                lines.extend(_evidence_lines(ev, lang))
             items.append(lines)
         sections.append(
             Section(
@@ -186,7 +197,7 @@ def build(notice: Notice, language: str | None = None) -> Document:
         if p.get("position") is not None:
             rows.append((label("new_number", lang), str(p["position"])))
         if p.get("reason_code"):
-            rows.append((label("reason", lang), pick(texts.REASONS, p["reason_code"], lang)))
+            rows.append((label("reason", lang), reason_text(p["reason_code"], lang)))
         if p.get("decision_ref"):
             rows.append((label("decision", lang), str(p["decision_ref"])))
         sections.append(Section(label("decision", lang), rows=rows))
@@ -209,6 +220,25 @@ def build(notice: Notice, language: str | None = None) -> Document:
         sections=sections,
         footer=label("footer", lang),
     )
+
+
+def reason_text(code: str | None, lang: str) -> str:
+    """The reason's wording: the rules' catalog first (it owns the reason codes), then ours."""
+    if code and rules_catalog.has(f"reason.{code}"):
+        return rules_catalog.text(f"reason.{code}", lang)
+    return pick(texts.REASONS, code, lang)
+
+
+def list_text(code: str | None, lang: str) -> str:
+    return pick(texts.LISTS, code, lang)
+
+
+def category_text(code: str | None, lang: str) -> str:
+    if code and rules_catalog.has(f"code.priority_category.{code}"):
+        return rules_catalog.text(f"code.priority_category.{code}", lang)
+    if code and rules_catalog.has(f"code.akimat_list.{code}"):
+        return rules_catalog.text(f"code.akimat_list.{code}", lang)
+    return pick(texts.CATEGORIES, code, lang)
 
 
 def _decider(p: dict[str, Any], lang: str) -> str:
