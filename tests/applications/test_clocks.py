@@ -54,9 +54,10 @@ def test_request_pauses_the_clock_and_the_answer_resumes_it_later(s: Session, fr
         content=PDF,
     )
     assert len(doc.sha256) == 64 and doc.content_type == "application/pdf" and doc.pause_id == pause.id
-    # asked on Monday 2 Nov, answered on Thursday 5 Nov: 3 working days (3, 4, 5 Nov) stood still
-    assert pause.paused_days == 3 and app.paused_days == 3
-    assert app.due_on == date(2026, 11, 6) and app.status == "review"
+    # asked on Monday 2 Nov, answered on Thursday 5 Nov at 11:00: the clock stood still at the close
+    # of Tuesday and Wednesday (2 working days lost), so the 1 working day is Thursday 5 Nov
+    assert pause.paused_days == 2 and app.paused_days == 2
+    assert app.due_on == date(2026, 11, 5) and app.status == "review"
     assert app.complete_at == frozen.now  # the application is complete only now (Art. 74 p.1)
 
 
@@ -125,3 +126,20 @@ def test_resume_without_pause_and_bad_request_reason_are_refused(s: Session, fro
         service.request_document(
             s, application_id=app.id, actor=EXECUTOR, reason_code="whim", document_kind="x", text="y"
         )
+
+
+def test_shared_working_day_cases_hold_for_case_deadlines(s: Session) -> None:
+    """../shared/cases/working_days.yaml through the case's own deadline path (receipt in hours)."""
+    import yaml
+
+    from kezek.applications import deadlines
+    from kezek.settings import PROJECT_ROOT
+
+    cases = yaml.safe_load((PROJECT_ROOT.parent / "shared" / "cases" / "working_days.yaml").read_text())
+    assert len(cases) == 5
+    for case in cases:
+        received = datetime.combine(case["received"], datetime.min.time(), tzinfo=UTC).replace(hour=5)
+        due, lost = deadlines.with_pauses(
+            s, received_at=received, days=case["working_days"], unit="working", pauses=[]
+        )
+        assert (due, lost) == (case["expect"], 0), case["note"]

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kezek import clock
-from kezek.applications import deadlines, decisions, statedata, workdays
+from kezek.applications import deadlines, decisions, statedata
 from kezek.applications.assess import assess
 from kezek.applications.documents import check
 from kezek.applications.statedata import StateDataUnavailable
@@ -111,7 +111,7 @@ def submit(session: Session, *, actor: Actor, submission: Submission) -> Applica
             "this person already has an active registration in the queue", code="already_registered"
         )
     now = clock.now()
-    received_day = workdays.local_day(now)
+    received_day = deadlines.local_day(now)
     regime = regime_on(received_day)
     deadline = deadlines.service_deadline(
         session, received_at=now, regime_on=received_day, emergency=submission.emergency_dwelling
@@ -220,7 +220,11 @@ def get(session: Session, application_id: int) -> Application:
 def _start_step(session: Session, app: Application, step: str, *, role: str) -> ApplicationStep:
     now = clock.now()
     due, rule = deadlines.step_due(
-        session, step=step, regime_on=workdays.local_day(app.received_at), started_at=now, case_due=app.due_on
+        session,
+        step=step,
+        regime_on=deadlines.local_day(app.received_at),
+        started_at=now,
+        case_due=app.due_on,
     )
     row = ApplicationStep(application_id=app.id, step=step, role=role, started_at=now, due_on=due, rule=rule)
     session.add(row)
@@ -260,7 +264,7 @@ def _enter_fetch(session: Session, app: Application, actor: Actor) -> None:
             family_id=app.family_id,
             actor=actor,
             case_ref=app.number,
-            as_of=workdays.local_day(app.complete_at or app.received_at),
+            as_of=deadlines.local_day(app.complete_at or app.received_at),
         )
     )
     enqueue_after_commit(session, advance_application, app.id)
@@ -294,7 +298,7 @@ def process(session: Session, *, application_id: int) -> Application:
     if app.status != "fetching":
         return app
     system = Actor.system("applications")
-    as_of = workdays.local_day(app.complete_at or app.received_at)
+    as_of = deadlines.local_day(app.complete_at or app.received_at)
     assert app.family_id is not None and app.fetch_ref is not None
     try:
         data = statedata.collect(
@@ -394,7 +398,7 @@ def request_document(
         document_kind=document_kind.strip()[:48],
         requested_by=f"{actor.kind}:{actor.id}",
         started_at=now,
-        answer_due_on=workdays.add_working_days(session, workdays.local_day(now), ANSWER_WORKING_DAYS),
+        answer_due_on=deadlines.add_working_days(session, deadlines.local_day(now), ANSWER_WORKING_DAYS),
     )
     session.add(pause)
     app.status = "awaiting_applicant"
@@ -446,18 +450,32 @@ def resume(session: Session, *, application_id: int, actor: Actor) -> Applicatio
     if app.status != "awaiting_applicant" or pause is None:
         raise Conflict("the case is not waiting for the applicant", code="bad_state")
     now = clock.now()
-    days = deadlines.days_between(session, pause.started_at, now, app.deadline_unit)
     pause.ended_at = now
-    pause.paused_days = days
+    session.flush()
+    pauses = session.execute(
+        select(ApplicationPause.started_at, ApplicationPause.ended_at).where(
+            ApplicationPause.application_id == app.id
+        )
+    ).all()
+    due, lost = deadlines.with_pauses(
+        session,
+        received_at=app.received_at,
+        days=app.deadline_days,
+        unit=app.deadline_unit,
+        pauses=[(start, end) for start, end in pauses],
+    )
+    assert due is not None
     before = app.due_on
-    app.paused_days += days
-    app.due_on = deadlines.add(session, app.due_on, days, app.deadline_unit) if days else app.due_on
+    days = lost - app.paused_days
+    pause.paused_days = days
+    app.paused_days = lost
+    app.due_on = due
     # The application is complete only now (Law Art. 74 p.1: order by the complete application).
     app.complete_at = now
     app.status = "review"
     step = current_step(session, app)
     if step is not None and days:
-        step.due_on = min(deadlines.add(session, step.due_on, days, app.deadline_unit), app.due_on)
+        step.due_on = min(deadlines.add_working_days(session, step.due_on, days), app.due_on)
     session.flush()
     record(
         session,
