@@ -1,0 +1,117 @@
+"""Running the sandbox in its own process (``kezek sandbox serve``) and talking to a running one."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from typing import Any
+
+import httpx
+
+from kezek.integration.systems import System
+from kezek.sandbox.faults import FaultSpec
+
+
+def serve(
+    *,
+    host: str,
+    port: int,
+    database_url: str | None,
+    faults: dict[System, FaultSpec],
+    log_level: str = "warning",
+    stop_with_parent: int | None = None,
+    lifetime_seconds: float | None = None,
+) -> None:
+    """Serve until interrupted, or until the given parent process ends, or the lifetime runs out.
+
+    The last two keep a sandbox started by tests or scripts from outliving them.
+    """
+    import uvicorn
+
+    from kezek.sandbox.app import create_sandbox_app
+
+    app = create_sandbox_app(database_url, faults=faults)
+    # No access log: request paths carry IINs, and personal data never goes into logs.
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        access_log=False,
+        timeout_graceful_shutdown=2,
+        timeout_keep_alive=30,
+    )
+    server = uvicorn.Server(config)
+    if stop_with_parent or lifetime_seconds:
+        threading.Thread(
+            target=_watch,
+            args=(server, stop_with_parent, lifetime_seconds),
+            daemon=True,
+            name="sandbox-watch",
+        ).start()
+    server.run()
+
+
+def _watch(server: Any, parent: int | None, lifetime: float | None) -> None:
+    deadline = time.monotonic() + lifetime if lifetime else None
+    while not server.should_exit:
+        if deadline is not None and time.monotonic() >= deadline:
+            break
+        if parent is not None and not _alive(parent):
+            break
+        time.sleep(0.5)
+    server.should_exit = True
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class SandboxAdmin:
+    """The admin endpoints of a running sandbox (the CLI's `kezek sandbox fault` and the tests)."""
+
+    def __init__(self, base_url: str, timeout: float = 5.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._client = httpx.Client(base_url=self.base_url, timeout=timeout)
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> SandboxAdmin:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _ok(self, response: httpx.Response) -> Any:
+        if response.status_code >= 400:
+            raise RuntimeError(f"sandbox answered {response.status_code}: {response.text[:300]}")
+        return response.json()
+
+    def healthy(self) -> bool:
+        try:
+            return self._client.get("/healthz").status_code == 200
+        except httpx.TransportError:
+            return False
+
+    def faults(self) -> dict[str, Any]:
+        result: dict[str, Any] = self._ok(self._client.get("/admin/faults"))
+        return result
+
+    def set_fault(self, system: System | str, **fields: Any) -> dict[str, Any]:
+        spec = FaultSpec.model_validate(fields)
+        result: dict[str, Any] = self._ok(
+            self._client.put(f"/admin/faults/{System(system).value}", json=spec.model_dump(mode="json"))
+        )
+        return result
+
+    def clear(self, system: System | str | None = None) -> None:
+        path = f"/admin/faults/{System(system).value}" if system else "/admin/faults"
+        self._ok(self._client.delete(path))
