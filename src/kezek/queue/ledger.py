@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.orm import Session
 
 from kezek.models.queue import QueueEntry, QueueEvent
@@ -48,7 +48,7 @@ class Explanation:
         return self.position_then - self.position_now
 
 
-def _ahead(entry: QueueEntry) -> object:
+def _ahead(entry: QueueEntry) -> ColumnElement[bool]:
     return or_(
         QueueEvent.entry_registered_at < entry.registered_at,
         and_(QueueEvent.entry_registered_at == entry.registered_at, QueueEvent.entry_id < entry.id),
@@ -65,17 +65,17 @@ def explain(session: Session, entry: QueueEntry, since: datetime) -> Explanation
     lines = [_own_line(ev) for ev in own]
     # Walk backwards from now across the entry's own moves. Between two moves the entry sits in
     # one list and only events ahead of it change its position. Each segment is
-    # (list, lower event id or None for `since`, upper event id or None for now, position at its end).
-    segments: list[tuple[int, int | None, int | None, int]] = []
+    # (list, lower event or None for `since`, upper event or None for now, position at its end).
+    segments: list[tuple[int, QueueEvent | None, QueueEvent | None, int]] = []
     current_list = entry.list_id if entry.status == "active" else None
     position = entry.position if entry.status == "active" else None
-    upper: int | None = None
+    upper: QueueEvent | None = None
     for ev in reversed(own):
         if ev.delta == 0:
             continue
         if current_list is not None and position is not None:
-            segments.append((current_list, ev.id, upper, position))
-        upper = ev.id
+            segments.append((current_list, ev, upper, position))
+        upper = ev
         if ev.delta < 0:  # before leaving, it stood in ev.list_id at ev.position_before
             current_list, position = ev.list_id, ev.position_before
         else:  # before joining, it was in no list (a move's out-event, just before, says otherwise)
@@ -94,10 +94,10 @@ def explain(session: Session, entry: QueueEntry, since: datetime) -> Explanation
         query = (
             query.where(QueueEvent.occurred_at > since)
             if lower is None
-            else query.where(QueueEvent.id > lower)
+            else query.where(QueueEvent.id > lower.id, ~_same_batch(lower))
         )
         if until is not None:
-            query = query.where(QueueEvent.id < until)
+            query = query.where(QueueEvent.id < until.id, ~_same_batch(until))
         total = 0
         for ev in session.scalars(query.order_by(QueueEvent.id)):
             total += ev.delta
@@ -125,6 +125,14 @@ def explain(session: Session, entry: QueueEntry, since: datetime) -> Explanation
         list_now=entry.list_id if entry.status == "active" else None,
         lines=lines,
     )
+
+
+def _same_batch(boundary: QueueEvent) -> ColumnElement[bool]:
+    """Events written in one set-based statement with the boundary (the 2025 migration moves a
+    whole list at one instant): the boundary's recorded position already accounts for them."""
+    if boundary.kind not in ("migrated_in", "migrated_out"):
+        return false()
+    return and_(QueueEvent.kind == boundary.kind, QueueEvent.occurred_at == boundary.occurred_at)
 
 
 def _own_line(ev: QueueEvent) -> Line:

@@ -625,3 +625,18 @@ def set_contact(
         after={"phone_set": phone is not None, "verified": entry.phone_verified_at is not None},
     )
     return entry
+
+
+def mark_inventory(
+    session: Session, entry: QueueEntry, *, passed: bool, actor: Actor, note: str | None
+) -> QueueEvent:
+    """The re-verification's verdict on an entry, in its ledger (the place does not change)."""
+    return _event(
+        session,
+        entry,
+        "inventory_passed" if passed else "inventory_failed",
+        actor=actor,
+        position_before=entry.position,
+        position_after=entry.position,
+        note=note,
+    )
