@@ -1,0 +1,1 @@
+"""Distribution of dwellings: reproducible runs, commission, offers, journal, fairness."""

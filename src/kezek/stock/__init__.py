@@ -1,0 +1,1 @@
+"""Housing stock: dwellings to distribute, their hand-over and status."""
