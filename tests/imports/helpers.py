@@ -13,15 +13,19 @@ from kezek.models.imports import LANDED_OUTCOMES, REPORTED_OUTCOMES, ImportBatch
 from tests.imports.builders import ACTOR, KATO
 
 
-def run_import(db: Session, path: Path, **options: Any) -> tuple[ImportBatch, list[Progress]]:
+def run_import(db: Session, path: Path, commit: bool = False, **options: Any) -> tuple[ImportBatch, list[Progress]]:
+    """``commit=True`` only with a real session (the ``committed`` fixture): the ``db`` fixture's
+    savepoints do not survive a commit on SQLite's driver."""
     options.setdefault("kato", KATO)
     run = QueueImport(db, actor=ACTOR, path=path, options=ImportOptions(**options))
     batch = run.prepare()
     seen = []
     for progress in run.chunks():
         seen.append(progress)
-        if not options.get("dry_run"):
+        if commit and not options.get("dry_run"):
             db.commit()
+        else:
+            db.flush()
     return batch, seen
 
 

@@ -44,10 +44,11 @@ class Profile:
     options: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
     guessed: bool = False
+    match: list[str] = field(default_factory=list)  # headers that must be present; default: all
 
     @property
     def signature(self) -> set[str]:
-        return {norm(h) for h in self.columns}
+        return {norm(h) for h in (self.match or self.columns)}
 
     def field_for(self, header: Any) -> str | None:
         wanted = norm(text(header))
@@ -72,6 +73,8 @@ class Profile:
             "description": self.description,
             "columns": self.columns,
         }
+        if self.match:
+            doc["match"] = self.match
         if self.options:
             doc["options"] = self.options
         return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
@@ -97,6 +100,9 @@ def parse_profile(doc: Any, path: Path | None = None) -> Profile:
         raise ProfileError(f"{where}: options must be a mapping")
     if options.get("date_order", "dmy") not in ("dmy", "mdy"):
         raise ProfileError(f"{where}: date_order is dmy or mdy")
+    match = doc.get("match") or []
+    if not isinstance(match, list) or any(norm(h) not in {norm(c) for c in columns} for h in match):
+        raise ProfileError(f"{where}: match lists headers that are among the columns")
     return Profile(
         name=name,
         kind=kind,
@@ -104,6 +110,7 @@ def parse_profile(doc: Any, path: Path | None = None) -> Profile:
         description=str(doc.get("description") or ""),
         options=options,
         path=path,
+        match=[str(h) for h in match],
     )
 
 
@@ -159,7 +166,10 @@ def _row_fields(cells: Sequence[Any], kind: str, profile: Profile | None) -> dic
             mapped = profile.field_for(cell)
             if mapped:
                 out[i] = mapped
-            continue
+                taken[mapped] = 2.0
+                continue
+            if not profile.options.get("guess_other_columns", True):
+                continue
         match = match_header(cell, kind)
         if match is None or (match.field in taken and taken[match.field] >= match.score):
             continue

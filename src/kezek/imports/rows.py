@@ -104,7 +104,9 @@ def read_queue_row(sheet: str, line: int, cells: list[Any], layout: Layout, ctx:
         row.kind = "header_repeated"
         row.add("row", "header_repeated")
         return _finish(row)
-    if all(v.is_blank(cell(f)) for f in ESSENTIAL):
+    filled = [c for c in cells if not v.is_blank(c)]
+    lonely_text = len(filled) == 1 and not v.text(filled[0]).replace(" ", "").isdigit()
+    if lonely_text or all(v.is_blank(cell(f)) for f in ESSENTIAL):
         row.kind = "not_a_row"
         row.add("row", "not_a_row")
         return _finish(row)

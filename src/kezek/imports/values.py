@@ -25,7 +25,7 @@ _MONTHS = {
 }  # fmt: skip
 _NUMERIC = re.compile(
     r"^(\d{1,4})[./\-](\d{1,2})[./\-](\d{1,4})(?:\s*(?:г\.?|ж\.?|года|жыл)?)?"
-    r"(?:[ T,]+(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?(?:\.\d+)?)?\s*(?:г\.?|ж\.?)?$"
+    r"(?:[ tT,]+(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?(?:\.\d+)?)?\s*(?:г\.?|ж\.?)?$"
 )
 _WORDS = re.compile(r"^(\d{1,2})\s+([^\d\s]+)\s+(\d{4})")
 _TIME = re.compile(r"^(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?$")
@@ -195,17 +195,23 @@ def read_iin(value: Any) -> tuple[str, list[str]]:
 # --- Names, sex, phones, numbers ----------------------------------------------------------------
 
 _NAME_OK = re.compile(r"^[^\W\d_]+(?:[-'’ ][^\W\d_]+)*\.?$")
+
+
 _PATRONYMIC_TAILS = ("оглы", "кызы", "ұлы", "қызы", "улы", "кизи", "угли")
 
 
+def _word_case(word: str) -> str:
+    """IVANOV and ivanov become Ivanov; a word already in mixed case (McLaren, Жақсылықов-Әлі) stays."""
+    if word.lower() in _PATRONYMIC_TAILS:
+        return word.lower()
+    if word.isupper() or word.islower():
+        return "-".join(w[:1].upper() + w[1:].lower() for w in word.split("-"))
+    return word
+
+
 def tidy_name(part: str) -> str:
-    part = " ".join(part.replace("\u00a0", " ").split()).strip(" ,.;")
-    if not part:
-        return ""
-    if part.isupper() or part.islower():
-        part = "-".join(w[:1].upper() + w[1:].lower() for w in part.split("-"))
-        part = " ".join(w[:1].upper() + w[1:] for w in part.split(" "))
-    return part
+    words = " ".join(part.replace("\u00a0", " ").split()).strip(" ,.;").split(" ")
+    return " ".join(_word_case(w) for w in words if w)
 
 
 def check_name(part: str, field_name: str) -> str:

@@ -1,0 +1,1 @@
+"""Digitisation: legacy queue lists and dwelling registers imported from spreadsheets, row by row."""
