@@ -37,7 +37,9 @@ def two_districts(db: Session) -> Two:
 def _reads(db: Session, person: Person) -> list[AuditEvent]:
     return list(
         db.scalars(
-            select(AuditEvent).where(AuditEvent.action == "person.read", AuditEvent.object_id == str(person.id))
+            select(AuditEvent).where(
+                AuditEvent.action == "person.read", AuditEvent.object_id == str(person.id)
+            )
         )
     )
 
@@ -59,7 +61,9 @@ def test_person_page_own_district_200_other_district_403(client: TestClient, two
     assert _reads(db, two_districts.other) == []
 
 
-def test_api_with_token_own_district_200_other_district_403(client: TestClient, two_districts: Two, db: Session):
+def test_api_with_token_own_district_200_other_district_403(
+    client: TestClient, two_districts: Two, db: Session
+):
     _, token = create_api_token(db, name="bank", roles=["executor"], scopes=["751110"])
     headers = {"Authorization": f"Bearer {token}"}
 
@@ -70,7 +74,9 @@ def test_api_with_token_own_district_200_other_district_403(client: TestClient, 
     assert body["addresses"][0]["address"] == "Абай даңғылы 10"
     assert body["families"][0]["members"] == [{"person_id": two_districts.own.id, "relation": "head"}]
 
-    other = client.get(f"/api/v1/persons/{two_districts.other.iin}", params={"purpose": PURPOSE}, headers=headers)
+    other = client.get(
+        f"/api/v1/persons/{two_districts.other.iin}", params={"purpose": PURPOSE}, headers=headers
+    )
     assert other.status_code == 403
     assert other.headers["content-type"] == "application/problem+json"
     assert other.json()["code"] == "out_of_jurisdiction"

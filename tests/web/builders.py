@@ -64,7 +64,9 @@ def add_person(
     session.flush()
     if address:
         session.add(
-            AddressRegistration(person_id=person.id, kato=kato, address=address, registered_from=date(2015, 3, 1))
+            AddressRegistration(
+                person_id=person.id, kato=kato, address=address, registered_from=date(2015, 3, 1)
+            )
         )
         family = Family(head_person_id=person.id, kato=kato)
         session.add(family)

@@ -75,6 +75,8 @@ def friendly_title(code: str, status: int) -> str:
         "bad_request": _("The request could not be understood"),
         "conflict": _("This conflicts with what is already recorded"),
         "too_many_requests": _("Too many attempts"),
+        "oidc_failed": _("The identity provider did not confirm the sign-in"),
+        "oidc_no_iin": _("The identity provider did not give your IIN"),
         "internal_error": _("Something went wrong on our side"),
     }
     return titles.get(code) or titles.get(HTTP_CODES.get(status, ""), "") or titles["bad_request"]
@@ -90,6 +92,8 @@ def friendly_hint(code: str, status: int) -> str:
         "csrf_failed": _("Go back, reload the page and send the form again."),
         "not_found": _("Check the address, or start again from the home page."),
         "too_many_requests": _("Wait a few minutes and try again."),
+        "oidc_failed": _("Start the sign-in again, or sign in with a one-time code."),
+        "oidc_no_iin": _("Start the sign-in again, or sign in with a one-time code."),
         "internal_error": _("The error has been recorded. Please try again later."),
     }
     return hints.get(code) or hints.get(HTTP_CODES.get(status, ""), "")
