@@ -21,7 +21,8 @@ $(STAMP): pyproject.toml
 install: $(STAMP) translations ## Create the virtual environment and install Kezek with its tools
 
 translations: $(STAMP) ## Compile the kk/ru/en message catalogs
-	@$(BIN)/pybabel compile -q -d src/kezek/web/translations -D messages 2>/dev/null || true
+	@for po in src/kezek/web/translations/*/LC_MESSAGES/*.po; do \
+	  $(BIN)/pybabel compile -q -i "$$po" -o "$${po%.po}.mo" || exit 1; done
 
 migrate: install ## Migrate the database (KEZEK_DATABASE_URL, default var/kezek.db)
 	$(BIN)/kezek db upgrade

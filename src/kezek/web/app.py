@@ -12,13 +12,19 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from kezek import __version__
+from kezek.allocation import pages as allocation_pages
+from kezek.applications import pages as application_pages
+from kezek.assistance import pages as assistance_pages
 from kezek.auth import pages as auth_pages
 from kezek.auth.oidc import build_oauth
 from kezek.auth.ratelimit import LoginLimiter, Rate
 from kezek.db import engine_for
+from kezek.imports import pages as import_pages
+from kezek.queue import pages as queue_pages
 from kezek.registry import endpoints as registry_endpoints
 from kezek.registry import pages as registry_pages
 from kezek.settings import Settings, get_settings
+from kezek.stock import pages as stock_pages
 from kezek.web import pages
 from kezek.web.errors import install_error_handlers
 from kezek.web.middleware import LanguageMiddleware, SecurityHeadersMiddleware
@@ -86,6 +92,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth_pages.router)
     app.include_router(registry_pages.router)
     app.include_router(registry_endpoints.router)
+    for area in (
+        application_pages,
+        queue_pages,
+        stock_pages,
+        allocation_pages,
+        import_pages,
+        assistance_pages,
+    ):
+        app.include_router(area.router)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> JSONResponse:

@@ -50,22 +50,46 @@ def pick_language(*candidates: str | None, default: str) -> str:
     return default
 
 
-@lru_cache(maxsize=len(LANGUAGES))
-def catalog(lang: str) -> NullTranslations:
-    """The translations of one language: the compiled .mo if it is current, else the .po compiled now."""
-    directory = TRANSLATIONS_DIR / lang / "LC_MESSAGES"
-    po_path, mo_path = directory / f"{DOMAIN}.po", directory / f"{DOMAIN}.mo"
+def _load(po_path: Path, lang: str) -> Translations | None:
+    """One catalog file: its compiled .mo if that is current, else the .po compiled in memory."""
+    mo_path = po_path.with_suffix(".mo")
     if mo_path.exists() and (not po_path.exists() or mo_path.stat().st_mtime >= po_path.stat().st_mtime):
         with mo_path.open("rb") as fp:
             return Translations(fp, domain=DOMAIN)
     if not po_path.exists():
-        return NullTranslations()
+        return None
     with po_path.open("rb") as fp:
         parsed = read_po(fp, locale=lang, domain=DOMAIN)
     buffer = BytesIO()
     write_mo(buffer, parsed)
     buffer.seek(0)
     return Translations(buffer, domain=DOMAIN)
+
+
+def catalog_files(lang: str) -> list[Path]:
+    """The catalogs of one language: ``messages.po`` first, then one per area (``queue.po``, ...).
+
+    Each area of Kezek (queue, allocation, assistance, imports, ...) keeps its own catalog so that its
+    strings are reviewed beside its code; at run time they are merged into one.
+    """
+    directory = TRANSLATIONS_DIR / lang / "LC_MESSAGES"
+    areas = sorted(p for p in directory.glob("*.po") if p.stem != DOMAIN)
+    return [directory / f"{DOMAIN}.po", *areas]
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def catalog(lang: str) -> NullTranslations:
+    """All translations of one language, merged from its catalogs."""
+    merged: Translations | None = None
+    for po_path in catalog_files(lang):
+        loaded = _load(po_path, lang)
+        if loaded is None:
+            continue
+        if merged is None:
+            merged = loaded
+        else:
+            merged.merge(loaded)
+    return merged if merged is not None else NullTranslations()
 
 
 def gettext(message: str, **variables: Any) -> str:

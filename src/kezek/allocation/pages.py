@@ -1,0 +1,9 @@
+"""Allocation pages: batches, runs with explanations, commission sessions, offers and the public journal."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from kezek.auth.csrf import verify_csrf
+
+router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)

@@ -1,0 +1,1 @@
+"""Housing assistance as a state service: claims, consents, calculation, decisions and payments."""
