@@ -2,6 +2,7 @@
 
 from kezek.models import allocation as _allocation  # noqa: F401
 from kezek.models import applications as _applications  # noqa: F401
+from kezek.models import assistance as _assistance  # noqa: F401
 from kezek.models import calendar as _calendar  # noqa: F401
 from kezek.models import imports as _imports  # noqa: F401
 from kezek.models import integration as _integration  # noqa: F401
