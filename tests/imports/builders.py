@@ -60,7 +60,12 @@ def jurisdiction(db: Session, kato: str = KATO) -> str:
     if db.get(Jurisdiction, kato) is None:
         db.add(
             Jurisdiction(
-                kato=kato, parent_kato=kato[:2] + "0000000", level="city", name_kk=kato, name_ru=kato, name_en=kato
+                kato=kato,
+                parent_kato=kato[:2] + "0000000",
+                level="city",
+                name_kk=kato,
+                name_ru=kato,
+                name_en=kato,
             )
         )
         db.flush()
@@ -97,7 +102,16 @@ def citizens(n: int, seed: int = 8, start_serial: int = 100) -> list[Citizen]:
     return out
 
 
-RU_HEADER = ["№ п/п", "№ очереди", "ФИО", "ИИН", "Дата рождения", "Дата постановки на учет", "Список", "Телефон"]
+RU_HEADER = [
+    "№ п/п",
+    "№ очереди",
+    "ФИО",
+    "ИИН",
+    "Дата рождения",
+    "Дата постановки на учет",
+    "Список",
+    "Телефон",
+]
 
 
 def ru_rows(people: Sequence[Citizen]) -> list[list[Any]]:
@@ -110,13 +124,23 @@ def ru_rows(people: Sequence[Citizen]) -> list[list[Any]]:
             c.birth.strftime("%d.%m.%Y"),
             c.registered.strftime("%d.%m.%Y %H:%M"),
             c.list_ru,
-            "8 701 555 %02d %02d" % (i % 100, (i * 7) % 100),
+            f"8 701 555 {i % 100:02d} {(i * 7) % 100:02d}",
         ]
         for i, c in enumerate(people)
     ]
 
 
-KK_HEADER = ["Р/с №", "Кезек нөмірі", "Тегі", "Аты", "Әкесінің аты", "ЖСН", "Есепке қойылған күні", "Уақыты", "Тізім"]
+KK_HEADER = [
+    "Р/с №",
+    "Кезек нөмірі",
+    "Тегі",
+    "Аты",
+    "Әкесінің аты",
+    "ЖСН",
+    "Есепке қойылған күні",
+    "Уақыты",
+    "Тізім",
+]
 
 
 def kk_rows(people: Sequence[Citizen]) -> list[list[Any]]:
@@ -156,7 +180,9 @@ def write_csv(
     return path
 
 
-def write_xlsx(path: Path, sheets: dict[str, tuple[Sequence[Any], Sequence[Sequence[Any]]]], preamble: Sequence[str] = ()) -> Path:
+def write_xlsx(
+    path: Path, sheets: dict[str, tuple[Sequence[Any], Sequence[Sequence[Any]]]], preamble: Sequence[str] = ()
+) -> Path:
     import openpyxl
 
     workbook = openpyxl.Workbook()
@@ -172,18 +198,21 @@ def write_xlsx(path: Path, sheets: dict[str, tuple[Sequence[Any], Sequence[Seque
     return path
 
 
+_CELL = '<table:table-cell office:value-type="{t}" {a}><text:p>{v}</text:p></table:table-cell>'
+
+
 def _ods_cell(value: Any) -> str:
     if value is None or value == "":
         return "<table:table-cell/>"
     if isinstance(value, datetime):
         iso = value.strftime("%Y-%m-%dT%H:%M:%S")
-        return f'<table:table-cell office:value-type="date" office:date-value="{iso}"><text:p>{iso}</text:p></table:table-cell>'
+        return _CELL.format(t="date", a=f'office:date-value="{iso}"', v=iso)
     if isinstance(value, date):
         iso = value.isoformat()
-        return f'<table:table-cell office:value-type="date" office:date-value="{iso}"><text:p>{iso}</text:p></table:table-cell>'
+        return _CELL.format(t="date", a=f'office:date-value="{iso}"', v=iso)
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return f'<table:table-cell office:value-type="float" office:value="{value}"><text:p>{value}</text:p></table:table-cell>'
-    return f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}</text:p></table:table-cell>'
+        return _CELL.format(t="float", a=f'office:value="{value}"', v=value)
+    return _CELL.format(t="string", a="", v=escape(str(value)))
 
 
 def write_ods(path: Path, sheets: dict[str, tuple[Sequence[Any], Sequence[Sequence[Any]]]]) -> Path:
@@ -191,7 +220,8 @@ def write_ods(path: Path, sheets: dict[str, tuple[Sequence[Any], Sequence[Sequen
     tables = []
     for name, (header, rows) in sheets.items():
         body = "".join(
-            "<table:table-row>" + "".join(_ods_cell(c) for c in row) + "</table:table-row>" for row in [header, *rows]
+            "<table:table-row>" + "".join(_ods_cell(c) for c in row) + "</table:table-row>"
+            for row in [header, *rows]
         )
         tables.append(f'<table:table table:name="{escape(name)}">{body}</table:table>')
     content = (
@@ -204,8 +234,10 @@ def write_ods(path: Path, sheets: dict[str, tuple[Sequence[Any], Sequence[Sequen
     )
     manifest = (
         '<?xml version="1.0" encoding="UTF-8"?>'
-        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+        'manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
         '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
         "</manifest:manifest>"
     )

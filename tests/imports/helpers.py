@@ -13,7 +13,9 @@ from kezek.models.imports import LANDED_OUTCOMES, REPORTED_OUTCOMES, ImportBatch
 from tests.imports.builders import ACTOR, KATO
 
 
-def run_import(db: Session, path: Path, commit: bool = False, **options: Any) -> tuple[ImportBatch, list[Progress]]:
+def run_import(
+    db: Session, path: Path, commit: bool = False, **options: Any
+) -> tuple[ImportBatch, list[Progress]]:
     """``commit=True`` only with a real session (the ``committed`` fixture): the ``db`` fixture's
     savepoints do not survive a commit on SQLite's driver."""
     options.setdefault("kato", KATO)
@@ -32,7 +34,9 @@ def run_import(db: Session, path: Path, commit: bool = False, **options: Any) ->
 def outcomes(db: Session, batch: ImportBatch) -> dict[str, int]:
     return dict(
         db.execute(
-            select(ImportRow.outcome, func.count()).where(ImportRow.batch_id == batch.id).group_by(ImportRow.outcome)
+            select(ImportRow.outcome, func.count())
+            .where(ImportRow.batch_id == batch.id)
+            .group_by(ImportRow.outcome)
         ).all()
     )
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 from datetime import datetime
-from zoneinfo import ZoneInfo
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
@@ -54,7 +54,9 @@ def messy_ru_rows() -> tuple[list[list[object]], dict[int, str]]:
     bad[6][6] = "Прочие льготники"  # line 21: unknown list
     bad[7][2] = "Петров"  # line 22: only a surname
     rows += bad
-    expected.update({15: "rejected", 16: "flagged", 17: "landed", 18: "rejected", 19: "rejected", 20: "rejected"})
+    expected.update(
+        {15: "rejected", 16: "flagged", 17: "landed", 18: "rejected", 19: "rejected", 20: "rejected"}
+    )
     expected.update({21: "rejected", 22: "rejected"})
     rows.append(list(rows[0]))  # line 23: the same line again
     expected[23] = "merged"
@@ -74,8 +76,17 @@ def test_messy_csv_windows_1251(db: Session, tmp_path: Path) -> None:
     jurisdiction(db)
     rows, expected = messy_ru_rows()
     # Windows-1251 has no Kazakh letters: akimats' CP1251 files carry Russian spellings.
-    rows = [[str(c).translate(str.maketrans("әғқңөұүһіӘҒҚҢӨҰҮҺІ", "агкноуухиАГКНОУУХИ")) for c in r] for r in rows]
-    path = write_csv(tmp_path / "list.csv", RU_HEADER, rows, encoding="cp1251", delimiter=",", preamble=["Список на 01.01.2024"])
+    rows = [
+        [str(c).translate(str.maketrans("әғқңөұүһіӘҒҚҢӨҰҮҺІ", "агкноуухиАГКНОУУХИ")) for c in r] for r in rows
+    ]
+    path = write_csv(
+        tmp_path / "list.csv",
+        RU_HEADER,
+        rows,
+        encoding="cp1251",
+        delimiter=",",
+        preamble=["Список на 01.01.2024"],
+    )
     batch, progress = run_import(db, path, chunk_size=5)
     assert batch.encoding == "cp1251" and batch.delimiter == ","
     assert_nothing_lost(db, batch, len(expected))
@@ -87,7 +98,11 @@ def test_messy_csv_windows_1251(db: Session, tmp_path: Path) -> None:
     assert "iin_check_digit" in codes[15] and "iin_missing" in codes[16] and "iin_birth_mismatch" in codes[18]
     assert "date_invalid" in codes[19] and "date_future" in codes[20] and "list_unknown" in codes[21]
     assert "name_incomplete" in codes[22] and "duplicate_in_file" in codes[23]
-    assert "duplicate_in_file_differs" in codes[24] and "header_repeated" in codes[25] and "not_a_row" in codes[27]
+    assert (
+        "duplicate_in_file_differs" in codes[24]
+        and "header_repeated" in codes[25]
+        and "not_a_row" in codes[27]
+    )
     assert by_line[23].ref_line == 3 and by_line[24].ref_line == 4
 
 
@@ -109,7 +124,9 @@ def test_landed_entries_keep_date_time_number_and_provenance(db: Session, tmp_pa
     # Positions follow the registration dates (the file is in date order).
     entries = db.scalars(select(QueueEntry).where(QueueEntry.kato == batch.kato)).all()
     for entry in entries:
-        same_list = sorted((e for e in entries if e.list_id == entry.list_id), key=lambda e: (e.registered_at, e.id))
+        same_list = sorted(
+            (e for e in entries if e.list_id == entry.list_id), key=lambda e: (e.registered_at, e.id)
+        )
         assert entry.position == same_list.index(entry) + 1
 
 
@@ -121,7 +138,11 @@ def test_kazakh_xlsx_three_name_columns_sheets_and_serial_dates(db: Session, tmp
         row[6] = (person.registered.date() - datetime(1899, 12, 30).date()).days  # a serial number cell
     header = list(KK_HEADER)
     header[-1] = "Ескерту"  # no list column: the sheet's name says the list
-    sheets = {"1 тізім": (header, rows[:3]), "Көп балалы": (header, rows[3:6]), "Жетім балалар": (header, rows[6:])}
+    sheets = {
+        "1 тізім": (header, rows[:3]),
+        "Көп балалы": (header, rows[3:6]),
+        "Жетім балалар": (header, rows[6:]),
+    }
     path = write_xlsx(tmp_path / "kk.xlsx", sheets, preamble=["Кезекте тұрғандар тізімі"])
     batch, _ = run_import(db, path, language="kk")
     assert batch.file_format == "xlsx"
@@ -129,7 +150,9 @@ def test_kazakh_xlsx_three_name_columns_sheets_and_serial_dates(db: Session, tmp
     assert outcomes(db, batch) == {"landed": 9}
     lists = dict(
         db.execute(
-            select(QueueList.code, func.count(QueueEntry.id)).join(QueueEntry, QueueEntry.list_id == QueueList.id).group_by(QueueList.code)
+            select(QueueList.code, func.count(QueueEntry.id))
+            .join(QueueEntry, QueueEntry.list_id == QueueList.id)
+            .group_by(QueueList.code)
         ).all()
     )
     assert lists == {"L1": 3, "L3": 3, "L2": 3}
@@ -149,7 +172,9 @@ def test_ods_with_section_headings(db: Session, tmp_path: Path) -> None:
     batch, _ = run_import(db, path)
     assert batch.file_format == "ods" and batch.profile == "guessed"
     assert_nothing_lost(db, batch, 6)
-    codes = sorted(db.scalars(select(QueueList.code).join(QueueEntry, QueueEntry.list_id == QueueList.id)).all())
+    codes = sorted(
+        db.scalars(select(QueueList.code).join(QueueEntry, QueueEntry.list_id == QueueList.id)).all()
+    )
     assert codes == ["L2", "L2", "L2", "L6", "L6", "L6"]
 
 
@@ -260,7 +285,9 @@ def test_resume_after_interruption(committed: Engine, tmp_path: Path) -> None:
 def test_reports_in_the_officials_language(db: Session, tmp_path: Path, language: str) -> None:
     jurisdiction(db)
     rows, expected = messy_ru_rows()
-    batch, _ = run_import(db, write_csv(tmp_path / "list.csv", RU_HEADER, rows, preamble=TITLE), language=language)
+    batch, _ = run_import(
+        db, write_csv(tmp_path / "list.csv", RU_HEADER, rows, preamble=TITLE), language=language
+    )
     text = report.csv_bytes(db, batch).decode("utf-8-sig")
     table = list(csv.reader(io.StringIO(text), delimiter=";"))
     header, body = table[0], table[1:]

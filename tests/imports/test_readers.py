@@ -33,13 +33,23 @@ def _all_rows(path: Path) -> list[tuple[str, int, list[object]]]:
     return [(sheet.name, line, cells) for sheet in source.sheets() for line, cells in sheet.rows]
 
 
-RUSSIAN_ONLY = [["1", "12", "Иванов Пётр Сергеевич", "900101301233", "01.01.1990", "03.04.2012", "Многодетные", ""]]
-KAZAKH = [["1", "12", "Жақсылықов Дәулет Серікұлы", "900101301233", "01.01.1990", "03.04.2012", "Көп балалы", ""]]
+RUSSIAN_ONLY = [
+    ["1", "12", "Иванов Пётр Сергеевич", "900101301233", "01.01.1990", "03.04.2012", "Многодетные", ""]
+]
+KAZAKH = [
+    ["1", "12", "Жақсылықов Дәулет Серікұлы", "900101301233", "01.01.1990", "03.04.2012", "Көп балалы", ""]
+]
 
 
 @pytest.mark.parametrize(
     ("encoding", "rows"),
-    [("utf-8", KAZAKH), ("utf-8-sig", KAZAKH), ("utf-16", KAZAKH), ("cp1251", RUSSIAN_ONLY), ("kz1048", KAZAKH)],
+    [
+        ("utf-8", KAZAKH),
+        ("utf-8-sig", KAZAKH),
+        ("utf-16", KAZAKH),
+        ("cp1251", RUSSIAN_ONLY),
+        ("kz1048", KAZAKH),
+    ],
 )
 def test_encodings_are_detected(tmp_path: Path, encoding: str, rows: list[list[str]]) -> None:
     path = write_csv(tmp_path / "f.csv", RU_HEADER, rows, encoding=encoding)
@@ -57,7 +67,13 @@ def test_delimiters_are_sniffed(tmp_path: Path, delimiter: str) -> None:
     rows = ru_rows(people)
     # Commas inside a field (quoted) must not fool the sniffer.
     rows[0][2] = "Абенов, Ерлан"
-    path = write_csv(tmp_path / "f.csv", RU_HEADER, rows, delimiter=delimiter, preamble=["Список очередников на 01.01.2024"])
+    path = write_csv(
+        tmp_path / "f.csv",
+        RU_HEADER,
+        rows,
+        delimiter=delimiter,
+        preamble=["Список очередников на 01.01.2024"],
+    )
     source = readers.open_source(path)
     assert source.delimiter == delimiter
     got = _all_rows(path)
@@ -68,12 +84,24 @@ def test_delimiters_are_sniffed(tmp_path: Path, delimiter: str) -> None:
 def test_multiline_cell_keeps_physical_line_numbers(tmp_path: Path) -> None:
     path = tmp_path / "f.csv"
     path.write_text('a;b\n1;"two\nlines"\n3;x\n', encoding="utf-8")
-    assert [(line, cells) for _, line, cells in _all_rows(path)] == [(1, ["a", "b"]), (2, ["1", "two\nlines"]), (4, ["3", "x"])]
+    assert [(line, cells) for _, line, cells in _all_rows(path)] == [
+        (1, ["a", "b"]),
+        (2, ["1", "two\nlines"]),
+        (4, ["3", "x"]),
+    ]
 
 
 def test_xlsx_and_ods_keep_types_and_row_numbers(tmp_path: Path) -> None:
-    sheets = {"1 тізім": (["ЖСН", "Аты-жөні", "Есепке қойылған күні"], [["900101301233", "Абенов Ерлан", datetime(2012, 4, 3, 9, 30)]])}
-    for path in (write_xlsx(tmp_path / "f.xlsx", sheets, preamble=["Тізім"]), write_ods(tmp_path / "f.ods", sheets)):
+    sheets = {
+        "1 тізім": (
+            ["ЖСН", "Аты-жөні", "Есепке қойылған күні"],
+            [["900101301233", "Абенов Ерлан", datetime(2012, 4, 3, 9, 30)]],
+        )
+    }
+    for path in (
+        write_xlsx(tmp_path / "f.xlsx", sheets, preamble=["Тізім"]),
+        write_ods(tmp_path / "f.ods", sheets),
+    ):
         rows = _all_rows(path)
         assert rows[0][0] == "1 тізім"
         data = rows[-1][2]
@@ -204,7 +232,9 @@ def test_dates(value: object, expected: tuple[date, time | None]) -> None:
     assert parse_moment(value, TODAY) == expected
 
 
-@pytest.mark.parametrize(("value", "code"), [("31.02.2015", "date_invalid"), ("вчера", "date_unreadable"), ("", "date_missing")])
+@pytest.mark.parametrize(
+    ("value", "code"), [("31.02.2015", "date_invalid"), ("вчера", "date_unreadable"), ("", "date_missing")]
+)
 def test_bad_dates(value: str, code: str) -> None:
     with pytest.raises(CellError) as caught:
         parse_moment(value, TODAY)
@@ -248,9 +278,13 @@ def _layout(header: list[str]):  # type: ignore[no-untyped-def]
 def test_row_checks_iin_against_birth_date_and_sex() -> None:
     layout = _layout(["ИИН", "ФИО", "Дата рождения", "Пол", "Дата постановки на учет", "Список", "№ очереди"])
     ctx = Context(today=TODAY, now=datetime(2026, 11, 25, 12, 0).astimezone(), kato="351010000")
-    row = read_queue_row("", 2, ["900101301233", "Абенов Ерлан", "02.01.1990", "ж", "03.04.2012", "1", "5"], layout, ctx)
+    row = read_queue_row(
+        "", 2, ["900101301233", "Абенов Ерлан", "02.01.1990", "ж", "03.04.2012", "1", "5"], layout, ctx
+    )
     assert {p.code for p in row.errors} == {"iin_birth_mismatch", "iin_sex_mismatch"}
-    row = read_queue_row("", 3, ["900101301233", "Абенов Ерлан", "01.01.1990", "м", "03.04.2032", "7 список", "5"], layout, ctx)
+    row = read_queue_row(
+        "", 3, ["900101301233", "Абенов Ерлан", "01.01.1990", "м", "03.04.2032", "7 список", "5"], layout, ctx
+    )
     assert {p.code for p in row.errors} == {"date_future", "list_unknown"}
 
 
@@ -268,7 +302,19 @@ cell_values = st.one_of(
 @given(st.lists(cell_values, min_size=0, max_size=10))
 def test_any_line_is_either_read_or_reported(cells: list[object]) -> None:
     """Whatever is in a line, reading it never raises: it yields values or named problems."""
-    layout = _layout(["ИИН", "ФИО", "Дата рождения", "Пол", "Дата постановки на учет", "Список", "№ очереди", "Телефон", "Состав семьи"])
+    layout = _layout(
+        [
+            "ИИН",
+            "ФИО",
+            "Дата рождения",
+            "Пол",
+            "Дата постановки на учет",
+            "Список",
+            "№ очереди",
+            "Телефон",
+            "Состав семьи",
+        ]
+    )
     ctx = Context(today=TODAY, now=datetime(2026, 11, 25, 12, 0).astimezone(), kato="351010000")
     row = read_queue_row("", 2, cells, layout, ctx)
     assert row.row_key and row.fingerprint

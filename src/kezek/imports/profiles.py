@@ -24,7 +24,7 @@ from kezek.imports.values import is_blank, text
 from kezek.imports.vocabulary import FIELDS_BY_KIND, match_header, norm
 from kezek.settings import VAR_DIR
 
-BUILTIN_DIR = Path(__file__).parent / "profiles"
+BUILTIN_DIR = Path(__file__).parent / "layouts"
 USER_DIR = VAR_DIR / "import-profiles"
 HEADER_SCAN_LINES = 30
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")

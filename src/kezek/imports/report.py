@@ -155,7 +155,7 @@ def corrections_csv(session: Session, batch: ImportBatch) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     mapping = batch.mapping or {}
-    first = next(iter(mapping.values()), {})
+    first: dict[str, Any] = next(iter(mapping.values()), {})
     writer.writerow(list(first.get("headers") or []))
     for row in _rows(session, batch.id):
         if row.outcome in ("rejected", "flagged"):

@@ -6,8 +6,9 @@ translates (``kezek.imports.messages``). Nothing here reads the clock: "today" i
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -43,7 +44,7 @@ class Problem:
     field: str
     code: str
     severity: str = "error"  # error (rejected) | flag (kept for a human) | warning (landed, noted)
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {"field": self.field, "code": self.code, "severity": self.severity, "params": self.params}
