@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from sqlalchemy import Engine
 
 from kezek.db import engine_for, unit_of_work
 from kezek.errors import KezekError
@@ -63,6 +64,11 @@ def load(
     if_empty: bool = typer.Option(
         False, "--if-empty", help="Do nothing when the registry already has persons"
     ),
+    story: bool = typer.Option(
+        True,
+        "--story/--no-story",
+        help="With the demo dataset: also lay down its story (queue lists, cases, a past distribution)",
+    ),
 ) -> None:
     """Bulk-load a generated population, or (without DIRECTORY) the small deterministic demo dataset
     with its demo officials and named citizens. The database must be migrated (`kezek db upgrade`)."""
@@ -80,11 +86,15 @@ def load(
                 return
             if directory is None:
                 result = demo.load_demo(session, if_empty=if_empty)
-                _print_sign_ins()
-                console.print(
-                    f"demo dataset loaded: {result.persons:,} persons ({time.perf_counter() - started:.1f} s)"
-                )
-                return
+        if directory is None:
+            if story:
+                _tell_story(engine)
+            _print_sign_ins()
+            console.print(
+                f"demo dataset loaded: {result.persons:,} persons ({time.perf_counter() - started:.1f} s)"
+            )
+            return
+        with unit_of_work(engine) as session:
             load_reference_kato(session)
             total = (
                 sum(Manifest.read(directory).counts.values())
@@ -100,6 +110,28 @@ def load(
     console.print(
         f"loaded {sum(report.counts.values()):,} rows ({report.counts['persons']:,} persons) in "
         f"{time.perf_counter() - started:.1f} s; files SHA-256 digest {report.digest[:16]}…"
+    )
+
+
+def _tell_story(engine: Engine) -> None:
+    """The demo's story through the real services, with the state-data sandbox answering over HTTP."""
+    from kezek.integration.config import SANDBOX_DEFAULT_PORT, get_integration_settings
+    from kezek.sandbox.server import SandboxProcess
+    from kezek.showcase import chapters, story
+
+    settings = get_settings()
+    sandbox_url = get_integration_settings().sandbox_url
+    port = int(sandbox_url.rsplit(":", 1)[-1]) if sandbox_url.count(":") == 2 else SANDBOX_DEFAULT_PORT
+    with (
+        console.status("laying down the demo's story (queue lists, cases, distribution)…"),
+        SandboxProcess.start(database_url=settings.database_url, port=port),
+    ):
+        report = story.tell(engine, publication_secret=settings.secret_key, chapters=chapters.available())
+    console.print(
+        f"story: {report.historic_entries} families in the akimat lists, {report.migrated} moved to the "
+        f"national queue on 24 May 2025, {report.national_entries} registered since; "
+        f"{len(report.applications)} applications ({', '.join(sorted(set(report.applications.values())))}); "
+        f"{report.published_lists} lists published; chapters: {', '.join(report.chapters) or 'none'}"
     )
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
 import time
 from typing import Any
@@ -115,3 +117,51 @@ class SandboxAdmin:
     def clear(self, system: System | str | None = None) -> None:
         path = f"/admin/faults/{System(system).value}" if system else "/admin/faults"
         self._ok(self._client.delete(path))
+
+
+class SandboxProcess:
+    """A sandbox started as a child process (`kezek serve` on the embedded default, `kezek demo load`).
+
+    It stops with its parent, so a demo never leaves an orphan server behind.
+    """
+
+    def __init__(self, process: subprocess.Popen[bytes] | None, url: str) -> None:
+        self.process = process
+        self.url = url
+
+    @classmethod
+    def start(
+        cls, *, database_url: str, host: str = "127.0.0.1", port: int, wait_seconds: float = 30.0
+    ) -> SandboxProcess:
+        """Start one on ``host:port``, or reuse one that already answers there."""
+        url = f"http://{host}:{port}"
+        with SandboxAdmin(url, timeout=1.0) as admin:
+            if admin.healthy():
+                return cls(None, url)
+            args = [sys.executable, "-m", "kezek", "sandbox", "serve", "--host", host, "--port", str(port)]
+            args += ["--database-url", database_url, "--stop-with-parent", str(os.getpid())]
+            process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603
+            deadline = time.monotonic() + wait_seconds
+            while not admin.healthy():
+                if process.poll() is not None or time.monotonic() > deadline:
+                    process.kill()
+                    err = process.stderr.read().decode(errors="replace")[-1500:] if process.stderr else ""
+                    raise RuntimeError(f"the state-data sandbox did not start on {url}: {err}")
+                time.sleep(0.1)
+        return cls(process, url)
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)
+
+    def __enter__(self) -> SandboxProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
