@@ -37,6 +37,8 @@ FIELD_OF_CODE = {
     "decision_required": "decision_ref",
     "bad_successor": "successor",
     "unknown_list": "list_code",
+    "bad_page": "page",
+    "bad_search": "q",
 }
 CLAIMABLE = tuple(code for code in PRIORITY_CATEGORIES if code != "none")
 
@@ -80,12 +82,30 @@ def day(value: date | None) -> str:
     return value.strftime("%d.%m.%Y") if value else ""
 
 
+def waiting_for(fetch_error: str | None) -> list[str]:
+    """The state systems a case is waiting for, from its recorded reason ("property: timeout, ...")."""
+    systems = []
+    for part in (fetch_error or "").split(","):
+        name = part.split(":", 1)[0].strip()
+        if name and name.replace("_", "").isalpha() and name in texts.SYSTEMS:
+            systems.append(name)
+    return systems
+
+
 def base_context(**values: Any) -> dict[str, Any]:
-    return {"names": NAMES, "local": local, "day": day, "today": clock.today_local(), **values}
+    return {
+        "names": NAMES,
+        "local": local,
+        "day": day,
+        "today": clock.today_local(),
+        "waiting_for": waiting_for,
+        **values,
+    }
 
 
 def form_errors(exc: KezekError) -> dict[str, str]:
-    return {FIELD_OF_CODE.get(exc.code, "form"): exc.detail}
+    """``{field: error code}``; the templates name each code in the page's language."""
+    return {FIELD_OF_CODE.get(exc.code, "form"): exc.code}
 
 
 async def form_data(request: Request) -> tuple[dict[str, str], dict[str, list[str]], dict[str, UploadFile]]:

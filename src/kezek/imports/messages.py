@@ -239,6 +239,26 @@ REASONS: dict[str, dict[str, str]] = {
         "ru": "Исправленный файл меняет уже внесённое жильё: исправьте вручную",
         "en": "The corrected file changes a dwelling already entered: correct it by hand",
     },
+    "value_missing": {
+        "kk": "Мәні көрсетілмеген",
+        "ru": "Значение не указано",
+        "en": "The value is missing",
+    },
+    "value_invalid": {
+        "kk": "Мәні қате немесе рұқсат етілген шектен тыс",
+        "ru": "Значение неверно или вне допустимых пределов",
+        "en": "The value is wrong or out of the allowed range",
+    },
+    "area_out_of_range": {
+        "kk": "Ауданы 10 және 1000 м² аралығында болуы керек ({value})",
+        "ru": "Площадь должна быть от 10 до 1000 м² ({value})",
+        "en": "The area must be between 10 and 1000 m² ({value})",
+    },
+    "dwelling_kind_unknown": {
+        "kk": "Тұрғын үй түрі танылмады ({value}): жалдамалы, несиелік 2% немесе 5%, субсидиялау",
+        "ru": "Вид жилья не распознан ({value}): арендное, кредитное 2% или 5%, субсидирование",
+        "en": "The kind of dwelling is not recognised ({value}): rental, credit 2% or 5%, rent subsidy",
+    },
 }
 
 OUTCOMES: dict[str, dict[str, str]] = {

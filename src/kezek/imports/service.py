@@ -250,6 +250,21 @@ class FileImport:
                     continue
                 yield plan, line, cells
 
+    def _done_lines(self) -> set[tuple[str, int]]:
+        assert self.batch is not None
+        if not self.batch.rows_total:
+            return set()
+        return {
+            (sheet, line)
+            for sheet, line in self.session.execute(
+                select(ImportRow.sheet, ImportRow.line).where(ImportRow.batch_id == self.batch.id)
+            )
+        }
+
+    def chunks(self) -> Iterator[Progress]:
+        """Decide and land the file chunk by chunk; yield after each (the caller commits)."""
+        raise NotImplementedError
+
     # -- finishing -------------------------------------------------------------------------------
 
     def _store(self, decided: list[Decided]) -> None:
@@ -415,14 +430,3 @@ class QueueImport(FileImport):
             date_order=options.get("date_order", "dmy"),
             default_list=default,
         )
-
-    def _done_lines(self) -> set[tuple[str, int]]:
-        assert self.batch is not None
-        if not self.batch.rows_total:
-            return set()
-        return {
-            (sheet, line)
-            for sheet, line in self.session.execute(
-                select(ImportRow.sheet, ImportRow.line).where(ImportRow.batch_id == self.batch.id)
-            )
-        }

@@ -7,6 +7,7 @@ from kezek.models import calendar as _calendar  # noqa: F401
 from kezek.models import imports as _imports  # noqa: F401
 from kezek.models import integration as _integration  # noqa: F401
 from kezek.models import notices as _notices  # noqa: F401
+from kezek.models import payments as _payments  # noqa: F401
 from kezek.models import queue as _queue  # noqa: F401
 from kezek.models import stock as _stock  # noqa: F401
 from kezek.models.audit import AuditEvent

@@ -266,3 +266,17 @@ class JournalRecord(Base):
     body: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class AllocationEntryFacts(Base):
+    """Facts about a queue entry that only distribution needs: a wheelchair-accessible dwelling is
+    needed, and the family's income over the ladder's months by source (national regime)."""
+
+    __tablename__ = "allocation_entry_facts"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("queue_entries.id"), unique=True)
+    needs_wheelchair: Mapped[bool] = mapped_column(Boolean, default=False)
+    ladder_income: Mapped[dict | None] = mapped_column(JsonDoc)  # type: ignore[type-arg]  # source -> tiyn
+    recorded_by: Mapped[str] = mapped_column(String(80))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -101,6 +101,7 @@ class AssistanceClaim(Base):
 
     # State data as received (with system, request id and body hash of each source).
     state_data: Mapped[dict | None] = mapped_column(JsonDoc)  # type: ignore[type-arg]
+    fetch_ref: Mapped[str | None] = mapped_column(String(64))  # the integration fetch request
     fetch_error: Mapped[str | None] = mapped_column(String(200))
     iban: Mapped[str | None] = mapped_column(String(34))  # the recipient's account, from the bank data
     bank_bic: Mapped[str | None] = mapped_column(String(11))

@@ -4,8 +4,14 @@ PostgreSQL: ``COPY ... FROM STDIN (FORMAT csv)`` through psycopg 3, the files st
 blocks, then every ``id`` sequence is moved past the loaded ids. SQLite: ``executemany`` in batches
 of 50,000 rows in one transaction with a 256 MiB page cache (WAL with ``synchronous=NORMAL`` is
 already set on every connection; ``synchronous`` and ``foreign_keys`` cannot change inside the
-caller's transaction, so foreign keys stay checked). Nothing is dropped or re-created: the tables,
-indexes and constraints stay as migrated.
+caller's transaction, so foreign keys stay checked row by row).
+
+Secondary indexes are set aside while the rows go in and built again afterwards (one sort each
+instead of a million random inserts): on PostgreSQL the foreign keys and unique constraints of the
+population's tables too, re-added afterwards with their exact definitions (``pg_get_constraintdef``)
+so that PostgreSQL validates each in one set-based pass — a violation still fails the load, and
+because it all happens in the caller's transaction, a failure leaves the schema as it was. Primary
+keys stay. On SQLite the plain indexes are dropped and re-created from their stored ``CREATE INDEX``.
 
 The registry must be empty: ids come from the generator so that foreign keys line up, and they
 would collide with existing rows.
@@ -79,6 +85,66 @@ def _copy_postgres(session: Session, directory: Path, table: TableSpec, progress
         return int(cur.rowcount)
 
 
+def _set_aside_postgres(session: Session) -> list[str]:
+    """Drop the foreign keys, unique constraints and plain indexes of the population's tables and
+    return the statements that put them back (in order: unique, indexes, foreign keys)."""
+    raw: Any = session.connection().connection.driver_connection
+    names = [t.name for t in TABLES]
+    restore: list[str] = []
+    with raw.cursor() as cur:
+        cur.execute(
+            "SELECT c.conrelid::regclass::text, c.conname, c.contype, pg_get_constraintdef(c.oid) "
+            "FROM pg_constraint c WHERE c.conrelid::regclass::text = ANY(%s) AND c.contype IN ('u', 'f') "
+            "ORDER BY c.contype DESC, c.conname",
+            (names,),
+        )
+        constraints = cur.fetchall()
+        cur.execute(
+            "SELECT i.indrelid::regclass::text, x.relname, pg_get_indexdef(i.indexrelid) "
+            "FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid "
+            "WHERE i.indrelid::regclass::text = ANY(%s) AND NOT i.indisprimary "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) ORDER BY x.relname",
+            (names,),
+        )
+        indexes = cur.fetchall()
+        # foreign keys first (they may lean on the unique indexes), then unique constraints, indexes
+        for table, name, kind, _ in sorted(constraints, key=lambda c: c[2] != "f"):
+            cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        for _, name, _ in indexes:
+            cur.execute(f'DROP INDEX "{name}"')
+    restore += [f'ALTER TABLE {t} ADD CONSTRAINT "{n}" {d}' for t, n, k, d in constraints if k == "u"]
+    restore += [d for _, _, d in indexes]
+    restore += [f'ALTER TABLE {t} ADD CONSTRAINT "{n}" {d}' for t, n, k, d in constraints if k == "f"]
+    return restore
+
+
+def _set_aside_sqlite(session: Session) -> list[str]:
+    raw: Any = session.connection().connection.driver_connection
+    names = [t.name for t in TABLES]
+    marks = ", ".join("?" for _ in names)
+    if not raw.in_transaction:  # DDL outside a transaction would commit at once: open one first
+        raw.execute("BEGIN")
+    rows = raw.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+        f"AND tbl_name IN ({marks}) ORDER BY name",
+        names,
+    ).fetchall()
+    for name, _ in rows:
+        raw.execute(f'DROP INDEX "{name}"')
+    return [sql for _, sql in rows]
+
+
+def _restore(session: Session, statements: list[str]) -> None:
+    raw: Any = session.connection().connection.driver_connection
+    if session.get_bind().dialect.name == "postgresql":
+        with raw.cursor() as cur:
+            for statement in statements:
+                cur.execute(statement)
+    else:
+        for statement in statements:
+            raw.execute(statement)
+
+
 def _batches(reader: Iterator[list[str]]) -> Iterator[list[list[str]]]:
     while batch := list(itertools.islice(reader, BATCH)):
         yield batch
@@ -140,19 +206,24 @@ def load(
         raw: Any = session.connection().connection.driver_connection
         old_cache = raw.execute("PRAGMA cache_size").fetchone()[0]
         raw.execute("PRAGMA cache_size=-262144")  # 256 MiB of pages while loading
+    else:
+        raw_pg: Any = session.connection().connection.driver_connection
+        with raw_pg.cursor() as cur:
+            cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
+    restore = _set_aside_postgres(session) if postgres else _set_aside_sqlite(session)
     try:
         for table in TABLES:
             if postgres:
                 counts[table.name] = _copy_postgres(session, directory, table, progress)
             else:
                 counts[table.name] = _insert_sqlite(session, directory, table, progress)
+        _restore(session, restore)
     finally:
         if not postgres:
             raw.execute(f"PRAGMA cache_size={int(old_cache)}")
     if manifest is not None and counts != manifest.counts:
         raise ValidationFailed(f"loaded {counts} rows but the manifest lists {manifest.counts}")
     if postgres:
-        raw_pg: Any = session.connection().connection.driver_connection
         with raw_pg.cursor() as cur:
             for table in TABLES:
                 cur.execute(

@@ -79,6 +79,7 @@ def upgrade() -> None:
         sa.Column("assigned_official_id", _ID, nullable=True),
         sa.Column("end_reason", sa.String(length=48), nullable=True),
         sa.Column("state_data", _JSON, nullable=True),
+        sa.Column("fetch_ref", sa.String(length=64), nullable=True),
         sa.Column("fetch_error", sa.String(length=200), nullable=True),
         sa.Column("iban", sa.String(length=34), nullable=True),
         sa.Column("bank_bic", sa.String(length=11), nullable=True),
