@@ -99,7 +99,8 @@ def run(database_url: str, families: int, repeats: int, batch_size: int, concurr
             print(
                 f"{label:8} {len(result.families):,} families, {result.persons:,} persons, "
                 f"{result.answers_stored} batch answers, {result.log_lines:,} log lines: {elapsed:.2f} s "
-                f"= {len(result.families) / elapsed:,.0f} families/s (flagged {flagged:,}, incomplete {incomplete})"
+                f"= {len(result.families) / elapsed:,.0f} families/s "
+                f"(flagged {flagged:,}, incomplete {incomplete})"
             )
             if repeat:
                 rates.append(len(result.families) / elapsed)

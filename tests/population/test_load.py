@@ -6,7 +6,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, inspect, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kezek.audit.service import Actor, verify
@@ -89,3 +90,47 @@ def test_loading_twice_or_without_jurisdictions_or_after_tampering_is_refused(
         loader.load(db, copy)
     with pytest.raises(ValidationFailed, match="no such directory"):
         loader.load(db, tmp_path / "nowhere")
+
+
+def _schema(db: Session) -> dict[str, tuple[list[str], list[str], list[str]]]:
+    inspector = inspect(db.connection())
+    return {
+        t.name: (
+            sorted(i["name"] or "" for i in inspector.get_indexes(t.name)),
+            sorted(f["name"] or "" for f in inspector.get_foreign_keys(t.name)),
+            sorted(u["name"] or "" for u in inspector.get_unique_constraints(t.name)),
+        )
+        for t in TABLES
+    }
+
+
+def test_indexes_and_constraints_set_aside_for_the_load_come_back_and_still_hold(
+    db: Session, generated: tuple[Path, files.Manifest], tmp_path: Path
+) -> None:
+    directory, _ = generated
+    load_reference_kato(db)
+    before = _schema(db)
+    assert before["persons"][0] and before["family_members"][1]  # there is something to set aside
+    # A copy without its manifest, whose last status record points at a person who does not exist.
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for table in TABLES:
+        (broken / table.filename).write_bytes((directory / table.filename).read_bytes())
+    statuses = (broken / "status_records.csv").read_text("utf-8").splitlines()
+    last = statuses[-1].split(",")
+    last[1] = "999999999"
+    (broken / "status_records.csv").write_text("\n".join([*statuses[:-1], ",".join(last)]) + "\n", "utf-8")
+    with pytest.raises(ValidationFailed, match="break a database constraint"), db.begin_nested():
+        loader.load(db, broken)
+    assert _schema(db) == before
+    assert db.scalar(select(func.count()).select_from(Person)) == 0
+
+    loader.load(db, directory)
+    assert _schema(db) == before
+    duplicate = db.scalars(select(Person).where(Person.id == 5)).one()
+    with pytest.raises(IntegrityError), db.begin_nested():
+        db.execute(
+            text("INSERT INTO family_members (family_id, person_id, relation) VALUES (1, 999999, 'x')")
+        )
+    with pytest.raises(IntegrityError), db.begin_nested():
+        db.execute(text("UPDATE persons SET iin = :iin WHERE id = 6"), {"iin": duplicate.iin})

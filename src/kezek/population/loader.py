@@ -22,11 +22,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import itertools
+import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -103,12 +105,13 @@ def _set_aside_postgres(session: Session) -> list[str]:
             "SELECT i.indrelid::regclass::text, x.relname, pg_get_indexdef(i.indexrelid) "
             "FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid "
             "WHERE i.indrelid::regclass::text = ANY(%s) AND NOT i.indisprimary "
-            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) ORDER BY x.relname",
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) "
+            "ORDER BY x.relname",
             (names,),
         )
         indexes = cur.fetchall()
         # foreign keys first (they may lean on the unique indexes), then unique constraints, indexes
-        for table, name, kind, _ in sorted(constraints, key=lambda c: c[2] != "f"):
+        for table, name, _kind, _ in sorted(constraints, key=lambda c: c[2] != "f"):
             cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
         for _, name, _ in indexes:
             cur.execute(f'DROP INDEX "{name}"')
@@ -218,6 +221,9 @@ def load(
             else:
                 counts[table.name] = _insert_sqlite(session, directory, table, progress)
         _restore(session, restore)
+    except (sqlite3.IntegrityError, psycopg.IntegrityError) as exc:
+        # a file edited by hand (no manifest to catch it): nothing is kept, the caller rolls back
+        raise ValidationFailed(f"the files break a database constraint: {exc}") from exc
     finally:
         if not postgres:
             raw.execute(f"PRAGMA cache_size={int(old_cache)}")
