@@ -252,3 +252,11 @@ def test_snapshot_date_moves_the_population(tmp_path: Path) -> None:
     manifest = files.generate(tmp_path, PopulationGenerator(500, 1, as_of=date(2030, 1, 1)))
     assert manifest.as_of == "2030-01-01"
     assert max(p["birth_date"] for p in rows(tmp_path, "persons")) <= "2030-01-01"
+
+
+def test_no_birth_date_gathers_a_crowd(population: Path) -> None:
+    """Ages clipped at a bound (newborns, the oldest) are spread over days, not piled on one date:
+    at a million persons a pile would exhaust the 9,000 IIN serials of that date and sex."""
+    by_day = Counter((r["birth_date"], r["sex"]) for r in rows(population, "persons"))
+    ((_, busiest),) = by_day.most_common(1)
+    assert busiest <= 0.002 * SHARES_PERSONS, by_day.most_common(3)

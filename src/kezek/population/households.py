@@ -155,6 +155,19 @@ def households(
     )
 
 
+def _spread_clip(values: F64, lo: float | None, hi: float | None, spread: float = 1.0) -> F64:
+    """Clip ages into [lo, hi], spreading the clipped ones over ``spread`` years inside the bound
+    instead of piling them on one birth date (a million people would exhaust the IIN serials of
+    that day). Deterministic: the spread comes from the row index, not from the random stream."""
+    values = np.asarray(values, dtype=np.float64)
+    jitter = (np.arange(len(values)) * 0.6180339887498949 + 0.5) % 1.0 * spread
+    if lo is not None:
+        values = np.where(values < lo, lo + jitter, values)
+    if hi is not None:
+        values = np.where(values > hi, hi - jitter, values)
+    return values
+
+
 def _head_ages(rng: np.random.Generator, h: Households) -> tuple[F64, F64]:
     """Ages of the head and of the spouse (when there is one)."""
     n = h.n
@@ -162,7 +175,7 @@ def _head_ages(rng: np.random.Generator, h: Households) -> tuple[F64, F64]:
     single_age = np.where(
         r < 0.4,
         rng.uniform(18, 35, n),
-        np.where(r < 0.55, rng.uniform(35, 60, n), np.minimum(60 + rng.exponential(8, n), 104)),
+        np.where(r < 0.55, rng.uniform(35, 60, n), _spread_clip(60 + rng.exponential(8, n), None, 104, 4)),
     )
     couple_age = np.where(rng.random(n) < 0.4, rng.uniform(20, 35, n), rng.uniform(50, 88, n))
     head = np.select(
@@ -171,12 +184,12 @@ def _head_ages(rng: np.random.Generator, h: Households) -> tuple[F64, F64]:
         default=rng.uniform(21, 56, n),
     )
     gap = rng.normal(2.5, 3.0, n)
-    spouse = np.clip(np.where(h.head_male, head - gap, head + gap), 18, 100)
+    spouse = _spread_clip(np.where(h.head_male, head - gap, head + gap), 18, 100)
     # A mother of n children is old enough to have had them (first at 19+, about 1.5 years apart).
     mother = np.where(h.head_male & h.spouse, spouse, head)
     needed = np.where(h.kids > 0, 20 + (h.kids - 1) * 1.5 + rng.uniform(0, 6, n), 0)
     shift = np.where((h.kind != GUARDIANSHIP) & (mother < needed), needed - mother, 0)
-    return np.minimum(head + shift, 100), np.minimum(spouse + shift, 100)
+    return _spread_clip(head + shift, None, 100, 3), _spread_clip(spouse + shift, None, 100, 3)
 
 
 def people(
@@ -214,12 +227,12 @@ def people(
     oldest = np.where(h.kind == GUARDIANSHIP, rng.uniform(3, 17.5, h.n), oldest)
     spacing = rng.uniform(1.3, 3.6, h.n)
     spacing = np.where(h.kids > 1, np.minimum(spacing, oldest / np.maximum(h.kids - 1, 1)), spacing)
-    elder_age = np.minimum(head_age + rng.uniform(22, 34, h.n), 101)
+    elder_age = _spread_clip(head_age + rng.uniform(22, 34, h.n), None, 101, 5)
     kid_age = oldest[fam] - kid_rank * spacing[fam] + rng.uniform(-0.2, 0.2, n_people)
     age = np.select(
         [role == HEAD, role == SPOUSE, role == CHILD, elder_rank == 0],
-        [head_age[fam], spouse_age[fam], np.clip(kid_age, 0.02, None), elder_age[fam]],
-        default=np.minimum(elder_age[fam] + rng.uniform(-4, 4, n_people), 101),
+        [head_age[fam], spouse_age[fam], _spread_clip(kid_age, 0.02, None, 0.9), elder_age[fam]],
+        default=_spread_clip(elder_age[fam] + rng.uniform(-4, 4, n_people), None, 101, 5),
     )
     birth = years_before(as_of, age)
 
