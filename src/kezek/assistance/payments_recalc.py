@@ -207,12 +207,15 @@ def recalculate_quarter(
     actor: Actor,
     as_of: date | None = None,
     progress: Callable[[int], object] | None = None,
+    on_total: Callable[[int], object] | None = None,
 ) -> RecalcReport:
     """Recalculate the quarter's assigned claims; overpayment proposals where less is now due."""
     from kezek.assistance.payments import propose_overpayment
 
     scopes = list(scopes)
     rows = load_stored(session, quarter_start=quarter_start, scopes=scopes)
+    if on_total:
+        on_total(len(rows))
     result = recalculate(rows, as_of=as_of, progress=progress)
     changed = result.changed
     report = RecalcReport(
