@@ -104,11 +104,11 @@ def _apply_context(
 
 @router.get("/citizen/applications/new")
 def apply_form(request: Request, person: CurrentCitizen, session: SessionDep) -> Response:
-    values = {
+    values: dict[str, object] = {
         "kato": person.kato,
-        "language": request.scope.get("kezek_language") or "",
+        "language": getattr(request.state, "lang", ""),
         "phone": person.phone or "",
-        "consent": "yes",
+        "consent": "",
         "claimed": [],
     }
     return render(request, "applications/apply.html", _apply_context(session, person, values, {}))
@@ -299,7 +299,9 @@ def notice_pdf_download(
 CASE_ROLES = ("psc_operator", "executor", "head", "administrator", "auditor")
 SUPERVISORS = ("head", "administrator", "auditor")
 ENTRY_ROLES = ("psc_operator", "executor")
-REFUSAL_REASONS = tuple(code for code in REASONS if code not in ("private_rent", "more_than_one_dwelling", "nothing_due"))
+REFUSAL_REASONS = tuple(
+    code for code in REASONS if code not in ("private_rent", "more_than_one_dwelling", "nothing_due")
+)
 
 CaseOfficial = Annotated[Principal, Depends(require_role(*CASE_ROLES))]
 Supervisor = Annotated[Principal, Depends(require_role(*SUPERVISORS))]
@@ -337,7 +339,11 @@ def overdue(request: Request, principal: Supervisor, session: SessionDep) -> Res
 
 
 def _review_context(
-    session: Session, principal: Principal, app: Application, errors: dict[str, str], values: dict[str, object]
+    session: Session,
+    principal: Principal,
+    app: Application,
+    errors: dict[str, str],
+    values: dict[str, object],
 ) -> dict[str, object]:
     applicant = session.get(Person, app.applicant_person_id)
     return {
