@@ -213,13 +213,19 @@ class StockLander:
         if row.kind != "data" or row.errors:
             return StockDecided(row, "rejected")
         key = (row.values["kato"], row.row_key)
-        same = here.get(key)
-        if same is not None:
-            code = "duplicate_in_file" if same.fingerprint == row.fingerprint else "duplicate_in_file_differs"
-            row.add("row", code, "flag", ref_line=same.line)
-            outcome = "merged" if code == "duplicate_in_file" else "flagged"
-            return StockDecided(row, outcome, ref_line=same.line, ref_batch_id=self.batch_id)
         before = prior.get(key)
+        same = here.get(key)
+        if same is None and before is not None and before.batch_id == self.batch_id:
+            same_line, same_print = before.line, before.fingerprint  # an earlier chunk of this file
+        elif same is not None:
+            same_line, same_print = same.line, same.fingerprint
+        else:
+            same_line, same_print = 0, ""
+        if same_line:
+            code = "duplicate_in_file" if same_print == row.fingerprint else "duplicate_in_file_differs"
+            row.add("row", code, "flag", ref_line=same_line)
+            outcome = "merged" if code == "duplicate_in_file" else "flagged"
+            return StockDecided(row, outcome, ref_line=same_line, ref_batch_id=self.batch_id)
         if before is not None:
             ref = {
                 "ref_line": before.line,
