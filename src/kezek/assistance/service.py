@@ -54,6 +54,7 @@ from kezek.models.notices import OutboxMessage
 from kezek.models.registry import AddressRegistration, Family, FamilyMember, Person
 from kezek.notices.tasks import deliver_outbox
 from kezek.rules.dates import add_months, age_on, quarter_start
+from kezek.rules.errors import CaseDataError, MissingParameterError
 from kezek.settings import LANGUAGES
 
 CHANNELS = ("portal", "psc")
@@ -738,7 +739,24 @@ def recalculate(session: Session, claim: AssistanceClaim) -> AssistanceCalculati
 
 def _review(session: Session, claim: AssistanceClaim, actor: Actor) -> None:
     """The calculation is ready: the executor reviews it; the proposal comes from the rules."""
-    calc = recalculate(session, claim)
+    claim.status = "review"
+    claim.step = "prepare"
+    try:
+        calc = recalculate(session, claim)
+    except (MissingParameterError, CaseDataError, Conflict) as exc:
+        # Nothing is decided on a gap: the executor sees why the calculation could not run.
+        claim.proposed_outcome, claim.proposed_reason = None, None
+        claim.review_note = f"calculation_failed: {exc}"[:500]
+        record(
+            session,
+            actor=actor,
+            action="assistance.calculation_failed",
+            object_type="assistance_claim",
+            object_id=claim.id,
+            kato=claim.kato,
+            after={"error": str(exc)[:200]},
+        )
+        return
     facts = (claim.state_data or {}).get("facts") or {}
     reasons = list(calc.refusal_reasons)
     if (
@@ -758,8 +776,6 @@ def _review(session: Session, claim: AssistanceClaim, actor: Actor) -> None:
     else:
         claim.proposed_outcome, claim.proposed_reason = "assigned", None
     claim.review_note = ", ".join(r for r in reasons if r not in REFUSAL_REASONS) or None
-    claim.status = "review"
-    claim.step = "prepare"
     record(
         session,
         actor=actor,
