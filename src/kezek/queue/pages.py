@@ -90,17 +90,14 @@ def public_index(request: Request, session: SessionDep) -> Response:
     return render(request, "queue/public_index.html", views.base_context(groups=groups))
 
 
-@router.get("/queue/{kato}/{code}")
-def public_list(
-    request: Request, kato: str, code: str, session: SessionDep, q: str = "", page: str = "1"
-) -> Response:
-    """One published list: 50 lines a page, searchable by IIN, number or initials."""
+def _list_page(request: Request, session: Session, kato: str, code: str, q: str, page: str) -> Response:
     published = publication.latest(session, kato=kato, code=code)
     lang = _lang(request)
     errors: dict[str, str] = {}
     number = int(page) if page.isdigit() and 0 < len(page) < 7 and int(page) > 0 else 1
     if page != "1" and str(number) != page:
         errors["page"] = "bad_page"
+    q = " ".join(q.split())[:40]
     try:
         rows, total = publication.page(session, published, q=q, page_number=number, secret=_secret(request))
     except KezekError as exc:
@@ -108,7 +105,8 @@ def public_list(
         rows, total = publication.page(session, published, q="", page_number=1, secret=_secret(request))
         number = 1
     pages = max(1, -(-total // publication.PAGE_SIZE))
-    status = 422 if errors else 200
+    # An IIN is looked up by its digest and never put in a link (history, logs, the language links).
+    personal = q.replace(" ", "").isdigit() and len(q.replace(" ", "")) == 12
     return render(
         request,
         "queue/public_list.html",
@@ -120,11 +118,26 @@ def public_list(
             total=total,
             page=number,
             pages=pages,
-            q=" ".join(q.split())[:40],
+            q="" if personal else q,
             errors=errors,
         ),
-        status_code=status,
+        status_code=422 if errors else 200,
     )
+
+
+@router.get("/queue/{kato}/{code}")
+def public_list(
+    request: Request, kato: str, code: str, session: SessionDep, q: str = "", page: str = "1"
+) -> Response:
+    """One published list: 50 lines a page, searchable by number or initials."""
+    return _list_page(request, session, kato, code, q, page)
+
+
+@router.post("/queue/{kato}/{code}")
+async def public_search(request: Request, kato: str, code: str, session: SessionDep) -> Response:
+    """The search form posts, so that an IIN typed to find one's own line never appears in a URL."""
+    form = await request.form()
+    return _list_page(request, session, kato, code, str(form.get("q", ""))[:100], "1")
 
 
 def _labels(lang: str) -> dict[str, str]:
