@@ -29,9 +29,9 @@ from kezek.rules.inputs import INCOME_SOURCES
 Int64Array = npt.NDArray[np.int64]
 
 INPUTS_MAGIC = b"KEZEK-ALLOCATION-INPUTS/1\n"
-RESULT_MAGIC = b"KEZEK-ALLOCATION-RESULT/1\n"
+RESULT_MAGIC = b"KEZEK-ALLOCATION-RESULT/2\n"
 # Bumped whenever the computation would give a different result for the same inputs.
-ENGINE_VERSION = "allocation-1"
+ENGINE_VERSION = "allocation-2"
 
 # Facts about an entry, as bits of ``EntryColumns.flags``. The policy decides which of them bar an
 # offer; the snapshot only records them.

@@ -418,20 +418,24 @@ def _decision_rows(run_id: int, inputs: RunInputs, result: computation.RunResult
                 },
             }
         )
-    for s in result.skips:
+    c = result.skip_columns
+    for eid, li, rank, reason, kind in zip(
+        *(c[name].tolist() for name in computation.SKIP_COLUMNS), strict=True
+    ):
         seq += 1
+        kind_code = computation.SKIP_KINDS[kind]
         rows.append(
             {
                 "run_id": run_id,
                 "seq": seq,
-                "entry_id": s.entry_id,
-                "list_code": inputs.lists[s.list_index],
-                "rank": s.rank,
+                "entry_id": eid,
+                "list_code": inputs.lists[li],
+                "rank": rank,
                 "outcome": "skipped",
-                "reason_code": s.reason,
+                "reason_code": computation.SKIP_REASONS[reason],
                 "dwelling_id": None,
                 "pick": None,
-                "detail": {"kind": s.kind} if s.kind else {},
+                "detail": {"kind": kind_code} if kind_code else {},
             }
         )
     return rows

@@ -1,146 +1,155 @@
-"""Serving a sequence of picks with :func:`kezek.rules.matching.allocate`, at national scale.
+"""Serving a sequence of picks exactly as :func:`kezek.rules.matching.allocate` does, at national scale.
 
 The rule is entirely the rules package's: each pick goes to the first family of its list (in list
 order, not yet served) for which a remaining dwelling suits, and that family takes the smallest
-suitable dwelling; a family for which nothing suits is skipped with a reason and keeps its place.
-This module only decides *what to hand to* ``allocate`` so that a national batch does not cost
-picks x families x dwellings:
+suitable dwelling (by area, rooms, id); a family for which nothing suits is passed over, recorded
+once as skipped, and keeps its place. This module only organises the work so that a national batch
+does not cost picks x families x dwellings:
 
-* picks are served in chunks; between chunks the served families and the used dwellings leave the
-  inputs, and so do the skipped families (the pool only shrinks, so nothing will suit them later
-  in this batch, and their skip is already recorded);
-* each chunk sees only the first few waiting families of each list (more if a pick runs out of
-  families; then the chunk is served again with longer lists);
-* each chunk sees, for every family size among those families, only the first ``len(chunk)``
-  suitable dwellings in the rules' own order (area, rooms, id): at most ``len(chunk) - 1`` of them
-  are taken before any family of that size is served, so the smallest suitable one is always there.
+* whether a dwelling suits a family depends only on the family's size, so each size present gets
+  the suitable dwellings in the rules' order once, with a pointer past the ones taken: the smallest
+  suitable one for a size is found in amortised constant time, and a size for which none is left
+  stays so for the rest of the batch (the pool only shrinks);
+* each list keeps, per family size, the positions of its waiting families in list order: the first
+  family of the list that something suits is the earliest head among the sizes still served, and
+  the families of exhausted sizes ahead of it are exactly the ones ``allocate`` passes over.
 
-Each of these leaves ``allocate``'s answer unchanged; ``tests/allocation/test_serving.py`` checks
-it against a single call with everything on random batches.
+One difference, on purpose: once no dwelling at all is left, the remaining picks are unfilled without
+passing over every waiting family (``allocate`` would record each as skipped for size although no
+dwelling was there to compare). ``tests/allocation/test_serving.py`` checks the equivalence with
+``allocate`` on random batches.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 
-from kezek.rules.matching import Candidate, Dwelling, SizeNorms, allocate
+from kezek.rules.matching import SizeNorms
 
-CHUNK = 256
-LOOKAHEAD = 16
+IntArray = npt.NDArray[np.int64]
 
 
 @dataclass
 class Served:
-    """What a sequence of picks gave: assignments as (pick index, candidate id, dwelling id)."""
+    """What a sequence of picks gave. Positions index the families of each list as passed in;
+    dwellings are indices into the pool as passed in."""
 
-    assignments: list[tuple[int, str, str]] = field(default_factory=list)
-    skips: list[tuple[int, str]] = field(default_factory=list)  # (list index, candidate id)
-    unfilled: list[int] = field(default_factory=list)  # pick indices (0-based) nobody could take
-    remaining: list[Dwelling] = field(default_factory=list)
+    assignments: list[tuple[int, int, int, int]] = field(
+        default_factory=list
+    )  # (pick, list, position, dwelling)
+    skips: list[tuple[int, IntArray]] = field(default_factory=list)  # (list, positions passed over)
+    unfilled: list[int] = field(default_factory=list)  # picks (0-based) nobody could take
+    remaining: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
-class _Pool:
-    """Remaining dwellings in the rules' tie order, with numpy columns for the suitability filter."""
-
-    def __init__(self, dwellings: Sequence[Dwelling]) -> None:
-        self.items = sorted(dwellings, key=lambda d: (d.area_dm2, d.rooms, d.id))
-        self.area = np.array([d.area_dm2 for d in self.items], dtype=np.int64)
-        self.one_room = np.array([d.rooms == 1 for d in self.items], dtype=bool)
-        self.alive = np.ones(len(self.items), dtype=bool)
-        self.index = {d.id: i for i, d in enumerate(self.items)}
-
-    def take(self, dwelling_id: str) -> None:
-        self.alive[self.index[dwelling_id]] = False
-
-    def left(self) -> int:
-        return int(self.alive.sum())
-
-    def candidates_for(self, sizes: set[int], norms: SizeNorms, limit: int) -> list[Dwelling]:
-        """The first `limit` live suitable dwellings for each family size, in tie order."""
-        chosen = np.zeros(len(self.items), dtype=bool)
-        for size in sizes:
-            suits = (
-                self.alive
-                & (self.area >= norms.min_per_person_dm2 * size)
-                & (self.one_room | (self.area <= norms.max_per_person_dm2 * size))
-            )
-            hits = np.flatnonzero(suits)[:limit]
-            chosen[hits] = True
-        return [self.items[i] for i in np.flatnonzero(chosen)]
-
-    def live(self) -> list[Dwelling]:
-        return [self.items[i] for i in np.flatnonzero(self.alive)]
+def tie_order(area_dm2: IntArray, rooms: IntArray, keys: Sequence[str]) -> IntArray:
+    """Pool indices in the rules' order of preference: area, rooms, then the dwelling's id."""
+    rank_of_key = np.empty(len(keys), dtype=np.int64)
+    rank_of_key[np.array(sorted(range(len(keys)), key=keys.__getitem__), dtype=np.int64)] = np.arange(
+        len(keys)
+    )
+    return np.lexsort((rank_of_key, rooms, area_dm2)).astype(np.int64)
 
 
 def serve(
-    dwellings: Sequence[Dwelling],
-    lists: Sequence[Sequence[Candidate]],
+    area_dm2: IntArray,
+    rooms: IntArray,
+    order: IntArray,
+    lists: Sequence[IntArray],
     picks: Sequence[int],
     norms: SizeNorms,
-    *,
-    chunk: int = CHUNK,
 ) -> Served:
-    """Serve `picks` (list indices) from `dwellings` to the families of `lists` (each already in list
-    order) exactly as one call ``allocate(dwellings, lists, picks, norms)`` would.
-
-    One difference, on purpose: once no dwelling is left, the remaining picks are unfilled without
-    passing over every waiting family of their lists (``allocate`` would record each as skipped for
-    size). With no more picks than dwellings that cannot happen; the accessibility stage, which
-    offers a few dwellings to every pick, ignores skips anyway."""
-    pool = _Pool(dwellings)
-    waiting = [list(entries) for entries in lists]  # families not yet served nor skipped, in order
-    heads = [0] * len(waiting)  # index of the first waiting family in each list
-    gone: list[set[str]] = [set() for _ in waiting]  # served or skipped, still physically in `waiting`
+    """Serve `picks` (list indices) from the pool (`area_dm2`, `rooms`, with `order` from
+    :func:`tie_order`) to the families of `lists` (each an array of family sizes in list order)."""
     out = Served()
-    start = 0
-    while start < len(picks):
-        if pool.left() == 0:
-            out.unfilled.extend(range(start, len(picks)))
+    n_pool = len(area_dm2)
+    alive = [True] * n_pool
+    left = n_pool
+    sizes_present = sorted(
+        {
+            int(s)
+            for arr in lists
+            if len(arr)
+            for s in np.unique(np.maximum(np.asarray(arr, dtype=np.int64), 1))
+        }
+    )
+    area_o = area_dm2[order]
+    one_room_o = rooms[order] == 1
+    suitable: dict[int, list[int]] = {}
+    pointer: dict[int, int] = {}
+    for s in sizes_present:
+        ok = (area_o >= norms.min_per_person_dm2 * s) & (
+            one_room_o | (area_o <= norms.max_per_person_dm2 * s)
+        )
+        suitable[s] = order[ok].tolist()
+        pointer[s] = 0
+    # per list, per size: positions of the waiting families (ascending) and a head pointer
+    queues: list[dict[int, list[int]]] = []
+    heads: list[dict[int, int]] = []
+    for arr in lists:
+        clipped = np.maximum(np.asarray(arr, dtype=np.int64), 1)
+        by_size = {int(s): np.flatnonzero(clipped == s).tolist() for s in np.unique(clipped)}
+        queues.append(by_size)
+        heads.append(dict.fromkeys(by_size, 0))
+    dead: set[int] = set()
+
+    def smallest(s: int) -> int:
+        cand = suitable[s]
+        p = pointer[s]
+        n = len(cand)
+        while p < n and not alive[cand[p]]:
+            p += 1
+        pointer[s] = p
+        if p == n:
+            dead.add(s)
+            return -1
+        return cand[p]
+
+    for k, li in enumerate(picks):
+        if li < 0 or li >= len(lists):
+            raise ValueError(f"pick {k + 1} names list {li}, which does not exist")
+        if left == 0:
+            out.unfilled.extend(range(k, len(picks)))
             break
-        part = list(picks[start : start + chunk])
-        wanted = [0] * len(waiting)
-        for li in part:
-            wanted[li] += 1
-        depth = [w + LOOKAHEAD if w else 0 for w in wanted]
-        while True:
-            views: list[list[Candidate]] = []
-            truncated = [False] * len(waiting)
-            for li, entries in enumerate(waiting):
-                view: list[Candidate] = []
-                i = heads[li]
-                while i < len(entries) and len(view) < depth[li]:
-                    if entries[i].id not in gone[li]:
-                        view.append(entries[i])
-                    i += 1
-                truncated[li] = _more_waiting(entries, i, gone[li])
-                views.append(view)
-            sizes = {c.size for view in views for c in view}
-            offered = pool.candidates_for(sizes, norms, len(part))
-            result = allocate(offered, views, part, norms)
-            short = {part[s - 1] for s in result.unfilled_picks if truncated[part[s - 1]]}
-            if not short:
-                break
-            for li in short:
-                depth[li] = max(depth[li] * 2, depth[li] + 64)
-        for a in result.assignments:
-            out.assignments.append((start + a.pick_seq - 1, a.candidate_id, a.dwelling_id))
-            pool.take(a.dwelling_id)
-            gone[a.list_index].add(a.candidate_id)
-        for s in result.skips:
-            out.skips.append((s.list_index, s.candidate_id))
-            gone[s.list_index].add(s.candidate_id)
-        out.unfilled.extend(start + s - 1 for s in result.unfilled_picks)
-        for li, entries in enumerate(waiting):
-            while heads[li] < len(entries) and entries[heads[li]].id in gone[li]:
-                heads[li] += 1
-        start += len(part)
-    out.remaining = pool.live()
+        q, h = queues[li], heads[li]
+        best_pos, best_size, best_d = -1, 0, -1
+        for s, positions in q.items():
+            hs = h[s]
+            if hs >= len(positions) or s in dead:
+                continue
+            pos = positions[hs]
+            if best_pos >= 0 and pos > best_pos:
+                continue
+            d = smallest(s)
+            if d < 0:
+                continue
+            best_pos, best_size, best_d = pos, s, d
+        # families of exhausted sizes ahead of the one served (or all of them: nobody could be served)
+        if dead:
+            for s in sorted(dead):
+                waiting_of_size = q.get(s)
+                if waiting_of_size is None or h[s] >= len(waiting_of_size):
+                    continue
+                stop = (
+                    len(waiting_of_size)
+                    if best_pos < 0
+                    else bisect.bisect_left(waiting_of_size, best_pos, lo=h[s])
+                )
+                if stop > h[s]:
+                    out.skips.append((li, np.array(waiting_of_size[h[s] : stop], dtype=np.int64)))
+                    h[s] = stop
+        if best_pos < 0:
+            out.unfilled.append(k)
+            continue
+        alive[best_d] = False
+        left -= 1
+        h[best_size] += 1
+        out.assignments.append((k, li, best_pos, best_d))
+    alive_arr = np.array(alive, dtype=bool)
+    out.remaining = order[alive_arr[order]]
     return out
-
-
-def _more_waiting(entries: Sequence[Candidate], i: int, gone: set[str]) -> bool:
-    """Whether any family from index `i` on is still waiting."""
-    return any(entries[j].id not in gone for j in range(i, len(entries)))
