@@ -14,6 +14,7 @@ from itertools import islice
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from kezek.audit.service import Actor
 from kezek.db import session_factory
@@ -56,7 +57,7 @@ def importer(kind: str) -> type[FileImport]:
 
 
 def import_file(
-    engine: Engine,
+    target: Engine | Session,
     *,
     actor: Actor,
     path: Path,
@@ -64,18 +65,28 @@ def import_file(
     progress: Callable[[Progress], None] | None = None,
     report_dir: Path | None = None,
     preview: int = PREVIEW_LINES,
+    commit_chunks: bool = True,
 ) -> ImportOutcome:
-    session = session_factory(engine)()
+    """Import one file. With an engine, a session of its own, committed after every chunk; with a
+    session (a page's request), that one — committed after every chunk unless ``commit_chunks`` is
+    False (the request's unit of work then commits it all). A dry run does everything inside a
+    savepoint (or the session's transaction) and rolls it back."""
+    own = isinstance(target, Engine)
+    session = session_factory(target)() if isinstance(target, Engine) else target
+    nested = session.begin_nested() if options.dry_run and not own else None
+
+    def checkpoint() -> None:
+        if options.dry_run or not (own or commit_chunks):
+            session.flush()
+        else:
+            session.commit()
+
     try:
         run = importer(options.kind)(session, actor=actor, path=path, options=options)
         batch = run.prepare()
-        if not options.dry_run:
-            session.commit()
+        checkpoint()
         for step in run.chunks():
-            if options.dry_run:
-                session.flush()
-            else:
-                session.commit()
+            checkpoint()
             if progress is not None:
                 progress(step)
         files: list[Path] = []
@@ -99,11 +110,17 @@ def import_file(
             preview=list(islice(report.report_lines(session, batch), preview)),
             report_files=files,
         )
-        if options.dry_run:
+        if nested is not None:
+            nested.rollback()
+        elif options.dry_run:
             session.rollback()
         return outcome
     except BaseException:
-        session.rollback()
+        if own:
+            session.rollback()
+        elif nested is not None and nested.is_active:
+            nested.rollback()
         raise
     finally:
-        session.close()
+        if own:
+            session.close()
