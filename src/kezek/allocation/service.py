@@ -8,13 +8,14 @@ SHA-256; :func:`verify_run` decodes the stored inputs, computes again and compar
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from kezek import clock
@@ -96,19 +97,25 @@ def create_batch(
     ids = sorted(set(int(i) for i in dwelling_ids))
     if not ids:
         raise ValidationFailed("a batch needs at least one dwelling", code="invalid_batch", field="dwellings")
-    dwellings = session.scalars(select(Dwelling).where(Dwelling.id.in_(ids)).order_by(Dwelling.id)).all()
-    found = {d.id for d in dwellings}
+    rows = []
+    for start in range(0, len(ids), 10_000):
+        rows += session.execute(
+            select(Dwelling.id, Dwelling.kato, Dwelling.status, Dwelling.holder).where(
+                Dwelling.id.in_(ids[start : start + 10_000])
+            )
+        ).all()
+    found = {r[0] for r in rows}
     missing = [i for i in ids if i not in found]
     if missing:
         raise NotFound(f"no dwelling {missing[0]}", code="no_dwelling")
-    for d in dwellings:
-        if d.kato != kato:
+    for d_id, d_kato, status, holder in sorted(rows):
+        if d_kato != kato:
             raise ValidationFailed(
-                f"dwelling {d.id} is in {d.kato}, not in {kato}", code="invalid_batch", field="dwellings"
+                f"dwelling {d_id} is in {d_kato}, not in {kato}", code="invalid_batch", field="dwellings"
             )
-        if d.status != "available" or d.holder != "distributor":
+        if status != "available" or holder != "distributor":
             raise Conflict(
-                f"dwelling {d.id} is {d.status} (held by {d.holder}); only available dwellings held by "
+                f"dwelling {d_id} is {status} (held by {holder}); only available dwellings held by "
                 "the distributing body go in a batch",
                 code="dwelling_not_available",
             )
@@ -118,11 +125,17 @@ def create_batch(
     )
     session.add(batch)
     session.flush()
-    for d in dwellings:
-        session.add(AllocationBatchItem(batch_id=batch.id, dwelling_id=d.id))
-        d.status = "in_batch"
-        d.updated_at = now
-    session.flush()
+    session.execute(insert(AllocationBatchItem), [{"batch_id": batch.id, "dwelling_id": i} for i in ids])
+    for start in range(0, len(ids), 10_000):
+        session.execute(
+            update(Dwelling)
+            .where(Dwelling.id.in_(ids[start : start + 10_000]))
+            .values(status="in_batch", updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Dwelling) and obj.id in found:
+            session.expire(obj, ["status", "updated_at"])
     record(
         session,
         actor=actor,
@@ -441,6 +454,39 @@ def _decision_rows(run_id: int, inputs: RunInputs, result: computation.RunResult
     return rows
 
 
+DECISION_COLUMNS = (
+    "run_id",
+    "seq",
+    "entry_id",
+    "list_code",
+    "rank",
+    "outcome",
+    "reason_code",
+    "dwelling_id",
+    "pick",
+    "detail",
+)
+
+
+def _store_decisions(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert the run's decisions: COPY on PostgreSQL (a national run has hundreds of thousands of
+    them), batched inserts elsewhere."""
+    if session.get_bind().dialect.name != "postgresql":
+        for start in range(0, len(rows), DECISION_CHUNK):
+            session.execute(insert(AllocationDecision), rows[start : start + DECISION_CHUNK])
+        return
+    session.flush()
+    raw: Any = session.connection().connection.driver_connection
+    with (
+        raw.cursor() as cur,
+        cur.copy(f"COPY allocation_decisions ({', '.join(DECISION_COLUMNS)}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(
+                [json.dumps(row[c], sort_keys=True) if c == "detail" else row[c] for c in DECISION_COLUMNS]
+            )
+
+
 def summary_of(result: computation.RunResult) -> dict[str, Any]:
     doc = result.to_doc()
     return {
@@ -515,9 +561,7 @@ def _save_run(
     session.flush()
     _store_blob(session, run.id, "inputs", in_bytes)
     _store_blob(session, run.id, "result", out_bytes)
-    rows = _decision_rows(run.id, inputs, result)
-    for start in range(0, len(rows), DECISION_CHUNK):
-        session.execute(insert(AllocationDecision), rows[start : start + DECISION_CHUNK])
+    _store_decisions(session, _decision_rows(run.id, inputs, result))
     batch.status = "run"
     session.flush()
     record(
