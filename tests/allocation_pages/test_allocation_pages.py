@@ -202,6 +202,10 @@ def test_commission_path_through_the_pages(db: Session, client: TestClient, app_
     assert refused.status_code == 303
     db.refresh(second)
     assert second.status == "refused" and second.refusal_reason == "health" and second.refusal_reasonable
+    cabinet = two.get("/citizen/offers?lang=en&answered=refused").text
+    assert "Your refusal is recorded" in cabinet
+    assert "In the last distribution your family's turn came" in cabinet  # in the citizen's words
+    assert "never a promise" in cabinet  # the wait estimate beside the place
 
     public = TestClient(app_factory()).get("/public/allocation/journal?lang=en")
     assert public.status_code == 200
@@ -229,3 +233,33 @@ def test_pages_keep_to_the_jurisdiction(db: Session, client: TestClient):
     assert smuggled.status_code == 422 and "of your jurisdiction" in smuggled.text
     assert db.get(Dwelling, elsewhere).status == "available"  # type: ignore[union-attr]
     assert client.get("/official/allocation?lang=en").status_code == 200
+
+
+def test_override_needs_a_written_reason(db: Session, client: TestClient):
+    from kezek.allocation import service
+    from tests.allocation.builders import OFFICER
+
+    _, dwellings = _world(db)
+    batch = service.create_batch(
+        db, actor=OFFICER, kato="351010000", regime="national", title="t", dwelling_ids=dwellings
+    )
+    run = service.create_run(db, actor=OFFICER, batch_id=batch.id)
+    sign_in_official(client, "dist", PASSWORD)
+    url = f"/official/allocation/runs/{run.id}"
+    token = form_token(client, url)
+    short = client.post(
+        f"{url}/overrides?lang=en",
+        data={"csrf_token": token, "override_dwelling": dwellings[0], "override_reason": "срочно"},
+    )
+    assert short.status_code == 422 and "at least 10 characters" in short.text
+    done = client.post(
+        f"{url}/overrides",
+        data={
+            "csrf_token": token,
+            "override_dwelling": dwellings[0],
+            "override_reason": "Үй апатты деп танылды, тексеру керек",
+        },
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+    assert "Үй апатты деп танылды" in client.get(url + "?lang=en").text

@@ -23,8 +23,15 @@ from kezek.auth.deps import CurrentCitizen, SessionDep, render, require_role
 from kezek.auth.principal import Principal
 from kezek.auth.scope import in_scope, kato_prefix, require_in_scope, scope_filter
 from kezek.errors import KezekError, NotFound
-from kezek.models.allocation import METHODS, AllocationBatch, AllocationRun, CommissionSession, Offer
-from kezek.models.queue import REGIMES
+from kezek.models.allocation import (
+    METHODS,
+    AllocationBatch,
+    AllocationDecision,
+    AllocationRun,
+    CommissionSession,
+    Offer,
+)
+from kezek.models.queue import REGIMES, QueueEntry
 from kezek.models.registry import Jurisdiction, Person
 from kezek.models.stock import Dwelling
 from kezek.queue.service import regime_on
@@ -468,6 +475,41 @@ async def open_session(
     return RedirectResponse(f"/official/allocation/runs/{run.id}#commission", status_code=303)
 
 
+@router.post("/official/allocation/runs/{run_id}/overrides")
+async def add_override(
+    request: Request, session: SessionDep, principal: CommissionRole, run_id: int
+) -> Response:
+    """A manual change to the automatic result with its written reason (shown in protocol and journal)."""
+    run = _run_in_scope(session, principal, run_id)
+    form = await request.form()
+    dwelling_raw = str(form.get("override_dwelling") or "")
+    entry_raw = str(form.get("override_entry") or "").strip()
+    errors: dict[str, str] = {}
+    if not dwelling_raw.isdigit():
+        errors["override_dwelling"] = "override_dwelling"
+    if entry_raw and not entry_raw.isdigit():
+        errors["override_entry"] = "override_entry"
+    if not errors:
+        try:
+            with session.begin_nested():
+                commission.override(
+                    session,
+                    actor=principal.actor,
+                    run_id=run.id,
+                    dwelling_id=int(dwelling_raw),
+                    to_entry_id=int(entry_raw) if entry_raw else None,
+                    reason=str(form.get("override_reason") or ""),
+                )
+        except KezekError as exc:
+            field = {"reason": "override_reason", "dwelling": "override_dwelling", "entry": "override_entry"}
+            errors = {field.get(k, k): v for k, v in _codes(exc).items()}
+    if errors:
+        context = _run_context(session, principal, run)
+        context.update(explanations=[], more=False, page=1, outcome="", errors=errors)
+        return render(request, "allocation/run.html", context, status_code=422)
+    return RedirectResponse(f"/official/allocation/runs/{run.id}#overrides", status_code=303)
+
+
 def _session_in_scope(session: Session, principal: Principal, session_id: int) -> CommissionSession:
     cs = commission.get_session(session, session_id)
     require_in_scope(cs.kato, principal.scopes, "session")
@@ -551,9 +593,24 @@ def _citizen_actor(person: Person) -> Actor:
     return Actor("citizen", str(person.id))
 
 
+def _last_explanation(session: Session, entry: QueueEntry) -> service.Explanation | None:
+    """Why the entry got a dwelling or none in the latest approved run that considered it."""
+    run_id = session.scalar(
+        select(AllocationDecision.run_id)
+        .join(AllocationRun, AllocationRun.id == AllocationDecision.run_id)
+        .where(AllocationDecision.entry_id == entry.id, AllocationRun.status == "approved")
+        .order_by(AllocationRun.id.desc())
+        .limit(1)
+    )
+    return service.explain_entry(session, run_id, entry.id) if run_id is not None else None
+
+
 def _citizen_offers(
     session: Session, person: Person, errors: dict[str, str], focus: int | None
 ) -> dict[str, Any]:
+    entry = session.scalar(
+        select(QueueEntry).where(QueueEntry.person_id == person.id, QueueEntry.status == "active").limit(1)
+    )
     rows = offers.offers_of_person(session, person.id)
     dwellings = {
         d.id: d
@@ -566,6 +623,8 @@ def _citizen_offers(
         "reasonable": offers.REASONABLE_REFUSALS,
         "errors": errors,
         "focus": focus,
+        "wait_estimate": estimates.entry_estimate(session, entry, clock.today_local()) if entry else None,
+        "last_explanation": _last_explanation(session, entry) if entry else None,
     }
 
 
