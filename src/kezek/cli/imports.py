@@ -52,6 +52,7 @@ def _run(
     chunk: int,
     official: str | None,
     reconcile: bool = False,
+    bulk: bool = False,
 ) -> None:
     from kezek.imports.runner import import_file
     from kezek.imports.service import ImportOptions
@@ -70,6 +71,7 @@ def _run(
             dry_run=dry_run,
             resume=resume,
             chunk_size=chunk,
+            bulk=bulk,
         )
         try:
             with _progress() as bar:
@@ -142,6 +144,9 @@ def queue(
     reconcile: bool = typer.Option(
         False, "--reconcile", help="After the import, check the entries against the state data"
     ),
+    bulk: bool = typer.Option(
+        False, "--bulk", help="Set-based writes for big lists (the same checks, outcomes and provenance)"
+    ),
 ) -> None:
     """Import legacy queue lists: every line lands or is reported (rows in = landed + reported)."""
     _run(
@@ -156,6 +161,7 @@ def queue(
         chunk=chunk,
         official=official,
         reconcile=reconcile,
+        bulk=bulk,
     )
 
 

@@ -48,11 +48,15 @@ class ImportOutcome:
         return sum(self.counts.get(o, 0) for o in ("rejected", "flagged", "merged", "duplicate"))
 
 
-def importer(kind: str) -> type[FileImport]:
+def importer(kind: str, bulk: bool = False) -> type[FileImport]:
     if kind == "stock":
         from kezek.imports.stock import StockImport
 
         return StockImport
+    if bulk:
+        from kezek.imports.bulk import BulkQueueImport
+
+        return BulkQueueImport
     return QueueImport
 
 
@@ -82,7 +86,7 @@ def import_file(
             session.commit()
 
     try:
-        run = importer(options.kind)(session, actor=actor, path=path, options=options)
+        run = importer(options.kind, options.bulk)(session, actor=actor, path=path, options=options)
         batch = run.prepare()
         checkpoint()
         for step in run.chunks():

@@ -50,6 +50,7 @@ class ImportOptions:
     chunk_size: int = 1000
     display_name: str | None = None
     timezone: str = "Asia/Almaty"
+    bulk: bool = False  # set-based writes (kezek.imports.bulk) for big queue lists
 
 
 @dataclass
@@ -364,6 +365,8 @@ def _mapping_sha(mapping: dict[str, Any]) -> str:
 
 class QueueImport(FileImport):
     kind = "queue"
+    lander_class: type[QueueLander] = QueueLander
+    _lander: QueueLander | None = None
 
     def chunks(self) -> Iterator[Progress]:
         """Decide and land the file chunk by chunk; yield after each (the caller commits)."""
@@ -374,9 +377,10 @@ class QueueImport(FileImport):
             progress.already = True
             yield progress
             return
-        lander = QueueLander(
+        lander = self.lander_class(
             self.session, actor=self.actor, batch_id=self.batch.id, dry_run=self.options.dry_run
         )
+        self._lander = lander
         done_lines = self._done_lines()
         chunk: list[QueueRow] = []
         now = clock.now()
