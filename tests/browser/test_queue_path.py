@@ -21,6 +21,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from pypdf import PdfReader
 from sqlalchemy import Engine
@@ -36,6 +37,14 @@ from tests.web.builders import ALMALY, PASSWORD, add_jurisdictions, add_official
 pytestmark = pytest.mark.browser
 
 KAZAKH_LETTERS = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
+axe = Axe()
+
+
+def assert_axe_clean(site: QueueSite, page: Page, what: str) -> None:
+    """axe-core finds no violation (on the SQLite pass only: accessibility does not depend on the engine)."""
+    if site.engine_name == "sqlite":
+        results = axe.run(page)
+        assert results.violations_count == 0, f"{what}:\n{results.generate_report()}"
 
 
 @dataclass
@@ -43,6 +52,7 @@ class QueueSite:
     url: str
     log: Path
     env: dict[str, str]
+    engine_name: str
     citizen_iin: str
     reviewed_iin: str
 
@@ -129,7 +139,7 @@ def queue_site(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iter
             if server.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"the server did not start:\n{log.read_text()[-3000:]}")
             time.sleep(0.1)
-        yield QueueSite(url=url, log=log, env=env, **seeded)
+        yield QueueSite(url=url, log=log, env=env, engine_name=engine.dialect.name, **seeded)
     finally:
         server.terminate()
         try:
@@ -174,6 +184,7 @@ def apply(page: Page, site: QueueSite, *, claim: str | None = None) -> str:
     expect(page.locator(".error-summary")).to_contain_text(
         "The application needs your consent to obtain data from the state systems."
     )
+    assert_axe_clean(site, page, "apply form with an error")
     page.get_by_label("Қазақша").check()
     page.get_by_label("District or city where you ask to be registered").select_option(ALMALY)
     if claim:
@@ -185,6 +196,7 @@ def apply(page: Page, site: QueueSite, *, claim: str | None = None) -> str:
     assert re.fullmatch(r"\d{8}-\d{7}", number)
     expect(page.locator("h1")).to_have_text(f"Application {number}")
     assert re.fullmatch(r"\d\d\.\d\d\.\d{4}", page.locator("#receipt-deadline").inner_text())
+    assert_axe_clean(site, page, "receipt")
     return number
 
 
@@ -210,6 +222,7 @@ def test_citizen_path_apply_receipt_number_public_list_pdf(queue_site: QueueSite
     expect(page.locator("h1")).to_have_text("My place in the queue")
     position = page.locator("#queue-position").inner_text()
     assert position == "1"
+    assert_axe_clean(site, page, "my place")
 
     # The lists are published (monthly, or now by the command line); the citizen finds their line.
     published = subprocess.run(
@@ -233,12 +246,14 @@ def test_citizen_path_apply_receipt_number_public_list_pdf(queue_site: QueueSite
     expect(row).to_contain_text(site.citizen_iin[:4] + "******" + site.citizen_iin[-2:])
     expect(row).to_contain_text("С.Е.")
     assert site.citizen_iin not in page.content() and site.citizen_iin not in page.url
+    assert_axe_clean(site, page, "public list")
 
     # The registration notice, as HTML and as a PDF in Kazakh with the number and Kazakh letters.
     page.goto(f"{site.url}/citizen/notices")
     page.get_by_role("link", name=re.compile("Notice of registration in the housing queue")).click()
     expect(page.locator("h1")).to_have_text("Тұрғын үйге мұқтаж ретінде есепке қою туралы хабарлама")
     expect(page.locator("article")).to_contain_text(number)
+    assert_axe_clean(site, page, "notice")
     with page.expect_download() as info:
         page.get_by_role("link", name="PDF · Қазақша").click()
     pdf_path = info.value.path()
@@ -265,10 +280,12 @@ def test_officer_path_review_then_head_signs(
         official_signs_in(site, page, "executor.almaly")
         page.goto(f"{site.url}/official/applications")
         expect(page.locator("h1")).to_have_text("Inbox of applications")
+        assert_axe_clean(site, page, "inbox")
         page.get_by_role("link", name=number).click()
         expect(page.locator("#trace")).not_to_be_empty()
         expect(page.get_by_role("heading", name="State data")).to_be_visible()
         expect(page.get_by_text(re.compile("Proof of the category claimed"))).to_be_visible()
+        assert_axe_clean(site, page, "review")
         page.get_by_label("Refuse", exact=True).check()  # a refusal without reasons: a form error
         page.get_by_role("button", name="Send to the head for signature").click()
         expect(page.locator(".error-summary")).to_contain_text("A refusal must give at least one reason.")
