@@ -21,9 +21,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from kezek import clock
@@ -36,7 +36,12 @@ from kezek.models.queue import QueueEntry, QueueEntryMember, QueueEvent
 from kezek.models.registry import Person
 from kezek.queue import positions
 from kezek.queue import service as queue_service
-from kezek.registry import iin as iin_rules
+
+# Core tables: a plain executemany, without the ORM's per-row bookkeeping.
+PERSONS: Table = Person.__table__  # type: ignore[assignment]
+ENTRIES: Table = QueueEntry.__table__  # type: ignore[assignment]
+MEMBERS: Table = QueueEntryMember.__table__  # type: ignore[assignment]
+EVENTS: Table = QueueEvent.__table__  # type: ignore[assignment]
 
 
 @dataclass
@@ -84,27 +89,30 @@ class BulkLander(QueueLander):
         if fresh:
             payload = []
             for p in fresh:
-                values = p.decided.row.values
-                info = iin_rules.parse(values["iin"])
+                values = p.decided.row.values  # birth date and sex read from the IIN by read_queue_row
                 payload.append(
                     {
                         "iin": values["iin"],
                         "surname": values["surname"],
                         "given_name": values["given_name"],
                         "patronymic": values.get("patronymic"),
-                        "birth_date": info.birth_date,
-                        "sex": info.sex,
+                        "birth_date": date.fromisoformat(values["birth_date"]),
+                        "sex": values["sex"],
                         "citizenship": "citizen",
                         "phone": None,
                         "kato": values["kato"],
                         "created_at": now,
                     }
                 )
-            ids = session.scalars(
-                insert(Person).returning(Person.id, sort_by_parameter_order=True), payload
-            ).all()
-            for p, person_id in zip(fresh, ids, strict=True):
-                p.person_id = person_id
+            # Plain executemany (no RETURNING: far faster on both drivers), then the ids by IIN.
+            session.execute(insert(PERSONS), payload)
+            ids = dict(
+                session.execute(
+                    select(Person.iin, Person.id).where(Person.iin.in_([row["iin"] for row in payload]))
+                ).all()
+            )
+            for p in fresh:
+                p.person_id = ids[p.decided.row.values["iin"]]
         entries = []
         for p in pending:
             values = p.decided.row.values
@@ -131,9 +139,15 @@ class BulkLander(QueueLander):
                     "created_at": now,
                 }
             )
-        entry_ids = session.scalars(
-            insert(QueueEntry).returning(QueueEntry.id, sort_by_parameter_order=True), entries
-        ).all()
+        session.execute(insert(ENTRIES), entries)
+        active = dict(
+            session.execute(
+                select(QueueEntry.person_id, QueueEntry.id).where(
+                    QueueEntry.person_id.in_([e["person_id"] for e in entries]), QueueEntry.status == "active"
+                )
+            ).all()
+        )
+        entry_ids = [active[e["person_id"]] for e in entries]
         label = queue_service.actor_label(self.actor)
         members, events = [], []
         for p, entry, entry_id in zip(pending, entries, entry_ids, strict=True):
@@ -158,8 +172,8 @@ class BulkLander(QueueLander):
                     "details": {"legacy_number": entry["legacy_number"], "bulk": True},
                 }
             )
-        session.execute(insert(QueueEntryMember), members)
-        session.execute(insert(QueueEvent), events)
+        session.execute(insert(MEMBERS), members)
+        session.execute(insert(EVENTS), events)
         record(
             session,
             actor=self.actor,

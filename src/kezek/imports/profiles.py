@@ -154,6 +154,7 @@ class Layout:
     headers: list[str]
     columns: dict[str, int]  # field -> column index
     profile: Profile
+    header_norms: list[str] | None = None  # the mapped headers in normal form (computed once)
 
 
 def _row_fields(cells: Sequence[Any], kind: str, profile: Profile | None) -> dict[int, str]:

@@ -87,6 +87,19 @@ def section_list(cells: list[Any]) -> str | None:
     return found[0] if found else None
 
 
+def _repeats_header(cells: list[Any], layout: Layout) -> bool:
+    """The header again (a page break of an export): the first mapped cell decides cheaply."""
+    cols = list(layout.columns.values())
+    if layout.header_norms is None:
+        layout.header_norms = [norm(layout.headers[i]) if i < len(layout.headers) else "" for i in cols]
+    if not cols:
+        return False
+    first = cols[0]
+    if first >= len(cells) or norm(v.text(cells[first])) != layout.header_norms[0]:
+        return False
+    return [norm(v.text(cells[i])) if i < len(cells) else "" for i in cols] == layout.header_norms
+
+
 def read_queue_row(sheet: str, line: int, cells: list[Any], layout: Layout, ctx: Context) -> QueueRow:
     raw = [v.text(c) for c in cells]
     while raw and not raw[-1]:
@@ -98,9 +111,7 @@ def read_queue_row(sheet: str, line: int, cells: list[Any], layout: Layout, ctx:
         index = cols.get(name)
         return cells[index] if index is not None and index < len(cells) else None
 
-    mapped_header = [norm(layout.headers[i]) for i in cols.values() if i < len(layout.headers)]
-    mapped_cells = [norm(v.text(cells[i])) if i < len(cells) else "" for i in cols.values()]
-    if mapped_cells == mapped_header:
+    if _repeats_header(cells, layout):
         row.kind = "header_repeated"
         row.add("row", "header_repeated")
         return _finish(row)
