@@ -9,6 +9,7 @@ import time
 
 import httpx
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -23,6 +24,14 @@ from tests.web.builders import ALMALY, PASSWORD, add_official
 pytestmark = pytest.mark.browser
 
 CODE = re.compile(r"citizen sign-in code.*?\bcode=(\d{6})\b")
+axe = Axe()
+
+
+def accessible(site: Site, page: Page, what: str) -> None:
+    """axe-core finds no violation (on the SQLite pass only: accessibility does not depend on the engine)."""
+    if site.engine_name == "sqlite":
+        results = axe.run(page)
+        assert results.violations_count == 0, f"{what}:\n{results.generate_report()}"
 
 
 def _seed(engine: Engine) -> None:
@@ -65,6 +74,7 @@ def test_commission_path(site: Site, browser: Browser, engine: Engine):
 
     # A batch of the three available dwellings, and a run.
     page.goto(f"{site.url}/official/allocation/batches/new?lang=en")
+    accessible(site, page, "new batch")
     page.get_by_label("Title").fill("Желтоқсан 2026")
     for box in page.locator('input[name="dwelling"]').all():
         box.check()
@@ -77,6 +87,7 @@ def test_commission_path(site: Site, browser: Browser, engine: Engine):
     rows = page.locator("table.explanations tbody tr")
     expect(rows).to_have_count(4)
     expect(page.locator('tr[data-outcome="assigned"]')).to_have_count(3)
+    accessible(site, page, "run with explanations")
     expect(page.get_by_text("Not considered: the family did not pass the inventory check")).to_be_visible()
     page.get_by_role("link", name="Received none").click()
     expect(rows).to_have_count(1)
@@ -101,9 +112,18 @@ def test_commission_path(site: Site, browser: Browser, engine: Engine):
     page.get_by_role("button", name="Close the vote and decide").click()
     expect(page.locator("h1")).to_contain_text("Approved")
     expect(page.get_by_role("link", name="Protocol in Kazakh (PDF)")).to_be_visible()
+    accessible(site, page, "approved run")
+    page.get_by_role("link", name="What if: compare with another policy").click()
+    page.get_by_label("Method").select_option("largest_remainder")
+    page.get_by_role("button", name="Compare").click()
+    expect(page.get_by_text("Lists side by side")).to_be_visible()
+    accessible(site, page, "what-if")
+    page.go_back()
+    page.go_back()
 
     page.get_by_role("link", name="Offers to families").click()
     expect(page.locator('tr[data-status="pending"]')).to_have_count(3)
+    accessible(site, page, "offers of the run")
     officer.close()
 
     with Session(engine) as db:
@@ -119,6 +139,7 @@ def test_commission_path(site: Site, browser: Browser, engine: Engine):
     page = cabinet.new_page()
     _sign_in_citizen(site, page, first_iin)
     page.goto(f"{site.url}/citizen/offers?lang=en")
+    accessible(site, page, "citizen's offers")
     page.get_by_role("button", name="Accept this dwelling").click()
     expect(page.get_by_role("status")).to_contain_text("You accepted the dwelling")
     expect(page.locator('section[data-status="accepted"]')).to_have_count(1)
@@ -147,8 +168,16 @@ def test_commission_path(site: Site, browser: Browser, engine: Engine):
     page.goto(f"{site.url}/public/allocation/journal?lang=en")
     expect(page.get_by_role("status")).to_contain_text("checks out")
     expect(page.get_by_text("Offer accepted")).to_be_visible()
+    accessible(site, page, "public journal")
     expect(page.get_by_text("Х-12/2026").first).to_be_visible()
     href = page.get_by_role("link", name="Download the journal (CSV)").get_attribute("href")
     csv_text = httpx.get(f"{site.url}{href}").text
     assert journal.verify_text(csv_text).ok
+    page.goto(f"{site.url}/public/allocation/fairness?kato={ALMALY}&lang=en")
+    expect(page.locator("svg")).to_be_visible()
+    expect(page.get_by_text("Received (accepted)")).to_be_visible()
+    accessible(site, page, "public fairness")
+    page.goto(f"{site.url}/public/allocation/waits?kato={ALMALY}&lang=en")
+    expect(page.get_by_text("never a promise").first).to_be_visible()
+    accessible(site, page, "public waits")
     public.close()
