@@ -143,7 +143,7 @@ def bench_computation(entries: int, dwellings: int, repeats: int) -> None:
 POPULATE_SQL = [
     "CREATE TEMP TABLE bench_fam AS SELECT g::bigint AS id, "
     "(ARRAY[1,1,1,1,2,2,2,2,2,3,3,3,3,3,4,4,4,5,5,6])[1 + (g * 7919) % 20] AS size "
-    "FROM generate_series(1, :n) g",
+    "FROM generate_series(1::bigint, :n) g",
     "CREATE TEMP TABLE bench_off AS SELECT id, size, "
     "sum(size) OVER (ORDER BY id) - size AS off FROM bench_fam",
     """
@@ -311,9 +311,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--database", default="kezek_bench_alloc")
     parser.add_argument("--skip-database", action="store_true", help="only the computation in memory")
     parser.add_argument("--reuse", action="store_true", help="use the bench database as it is")
+    parser.add_argument("--skip-computation", action="store_true", help="only the run from PostgreSQL")
     args = parser.parse_args(argv)
-    print(f"computation in memory; {_load()} (2 shared cores: figures are noisy)", flush=True)
-    bench_computation(args.entries, args.dwellings, args.repeats)
+    if not args.skip_computation:
+        print(f"computation in memory; {_load()} (2 shared cores: figures are noisy)", flush=True)
+        bench_computation(args.entries, args.dwellings, args.repeats)
     if args.skip_database:
         return
     print("end to end from PostgreSQL", flush=True)

@@ -64,6 +64,7 @@ OFFER_SKIP_REASONS = (
     "no_consent",
     "no_phone",
     "suspended",
+    "offer_pending",  # the family is answering another offer
 )
 
 MESSAGES = {
@@ -133,6 +134,11 @@ def check_at_offer_time(session: Session, entry: QueueEntry, run: AllocationRun,
     )
     if suspended:
         return "suspended"
+    pending = session.scalar(
+        select(func.count()).select_from(Offer).where(Offer.entry_id == entry.id, Offer.status == "pending")
+    )
+    if pending:
+        return "offer_pending"
     return None
 
 
