@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from kezek.auth import otp
 from kezek.cli import app as cli_app
 from kezek.models.audit import AuditEvent
-from kezek.models.queue import InventoryRun, QueueEntry, QueuePublication
+from kezek.models.queue import InventoryProposal, InventoryRun, QueueEntry, QueuePublication
 from kezek.models.registry import Person
 from kezek.queue import publication, service
 from kezek.sandbox.server import SandboxAdmin
@@ -138,3 +138,65 @@ def test_cli_publish_position_and_inventory(s: Session, cli: CliRunner, sandbox:
     s.expire_all()
     assert s.scalar(select(InventoryRun.status)) == "done"
     assert cli.invoke(cli_app, ["queue", "proposals"]).output.strip() == "no proposals waiting for a decision"
+
+
+def test_official_decides_inventory_proposals_on_the_page(s: Session, world: Engine, frozen) -> None:
+    from kezek.auth.service import create_official
+    from kezek.queue import inventory as inv
+    from tests.queue.test_inventory import population
+    from tests.web.builders import PASSWORD
+    from tests.web.fixtures import sign_in_official
+
+    entries = population(s)
+    summary = inv.run_inventory(world, actor=OFFICER)
+    assert summary.proposed == 3
+    for username, scopes in (("exec", ("35",)), ("far", ("71",))):
+        create_official(
+            s, username=username, full_name="Әлия", password=PASSWORD, roles=("executor",), scopes=scopes
+        )
+    s.commit()
+    app = create_app(make_settings(world.url.render_as_string(hide_password=False)))
+    far = TestClient(app)
+    sign_in_official(far, "far", PASSWORD)
+    assert "No proposals waiting for a decision." in far.get("/official/queue/inventory?lang=en").text
+    desk = TestClient(app)
+    sign_in_official(desk, "exec", PASSWORD)
+    page = desk.get("/official/queue/inventory?lang=en").text
+    ids = re.findall(r'action="/official/queue/inventory/(\d+)"', page)
+    assert len(ids) == 3 and "skipped when dwellings are offered" in page
+    token = csrf_from(page)
+    owner = s.scalar(select(InventoryProposal).where(InventoryProposal.entry_id == entries["owner"].id))
+    moved = s.scalar(select(InventoryProposal).where(InventoryProposal.entry_id == entries["moved"].id))
+    assert owner is not None and moved is not None
+    no_note = desk.post(
+        f"/official/queue/inventory/{owner.id}", data={"decision": "reject", "note": "", "csrf_token": token}
+    )
+    assert no_note.status_code == 422 and "Say why." in no_note.text
+    bad = desk.post(f"/official/queue/inventory/{owner.id}", data={"decision": "maybe", "csrf_token": token})
+    assert bad.status_code == 422
+    rejected = desk.post(
+        f"/official/queue/inventory/{owner.id}",
+        data={"decision": "reject", "note": "the flat is an emergency dwelling", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert rejected.status_code == 303
+    approved = desk.post(
+        f"/official/queue/inventory/{moved.id}",
+        data={"decision": "approve", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert approved.status_code == 303
+    again = desk.post(
+        f"/official/queue/inventory/{moved.id}", data={"decision": "approve", "csrf_token": token}
+    )
+    assert again.status_code == 409
+    assert (
+        far.post(
+            f"/official/queue/inventory/{owner.id}",
+            data={"decision": "approve", "csrf_token": csrf_from(far.get("/official/queue/inventory").text)},
+        ).status_code
+        == 403
+    )
+    s.expire_all()
+    assert s.get(QueueEntry, entries["owner"].id).skipped_for_offers is False  # type: ignore[union-attr]
+    assert s.get(QueueEntry, entries["moved"].id).status == "removed"  # type: ignore[union-attr]

@@ -9,19 +9,21 @@ never shown.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 
 from kezek import clock
 from kezek.applications import views
 from kezek.auth.csrf import verify_csrf
-from kezek.auth.deps import CurrentCitizen, SessionDep, render
+from kezek.auth.deps import CurrentCitizen, SessionDep, render, require_role
+from kezek.auth.principal import Principal
 from kezek.errors import KezekError
-from kezek.models.queue import QueueList
+from kezek.models.queue import QueueEntry, QueueList
 from kezek.models.registry import Jurisdiction
-from kezek.queue import ledger, publication
+from kezek.queue import inventory, ledger, publication
 from kezek.queue import service as queue
 from kezek.queue.migration import migration_of
 from kezek.settings import LANGUAGES
@@ -172,3 +174,69 @@ def public_xlsx(request: Request, kato: str, code: str, session: SessionDep) -> 
         media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f'attachment; filename="{_download_name(published, "xlsx")}"'},
     )
+
+
+# --- officials: the inventory's proposed removals ------------------------------------------------
+
+InventoryOfficial = Annotated[Principal, Depends(require_role("executor", "head", "administrator"))]
+
+
+def _proposals_page(
+    request: Request,
+    session: Session,
+    principal: Principal,
+    errors: dict[str, str],
+    status_code: int = 200,
+    failed: int | None = None,
+) -> Response:
+    rows = inventory.proposals(session, scopes=list(principal.scopes))
+    entries = {p.entry_id: session.get(QueueEntry, p.entry_id) for p in rows}
+    lists = {e.list_id: session.get(QueueList, e.list_id) for e in entries.values() if e is not None}
+    return render(
+        request,
+        "queue/inventory.html",
+        views.base_context(rows=rows, entries=entries, lists=lists, errors=errors, failed=failed),
+        status_code=status_code,
+    )
+
+
+@router.get("/official/queue/inventory")
+def proposals(request: Request, principal: InventoryOfficial, session: SessionDep) -> Response:
+    """Removals the re-verification proposes in the official's jurisdiction, with the data behind them."""
+    return _proposals_page(request, session, principal, {})
+
+
+@router.post("/official/queue/inventory/{proposal_id}")
+async def decide(
+    request: Request, proposal_id: int, principal: InventoryOfficial, session: SessionDep
+) -> Response:
+    """Approve (the entry is removed by this decision) or reject (it stays and is offered again)."""
+    form = await request.form()
+    decision = str(form.get("decision", ""))
+    note = str(form.get("note", ""))[:2000]
+    try:
+        with session.begin_nested():
+            if decision == "approve":
+                inventory.approve(
+                    session,
+                    proposal_id=proposal_id,
+                    actor=principal.actor,
+                    scopes=list(principal.scopes),
+                    note=note,
+                )
+            elif decision == "reject":
+                inventory.reject(
+                    session,
+                    proposal_id=proposal_id,
+                    actor=principal.actor,
+                    scopes=list(principal.scopes),
+                    note=note,
+                )
+            else:
+                return _proposals_page(request, session, principal, {"form": "bad_outcome"}, 422, proposal_id)
+    except KezekError as exc:
+        errors = views.form_errors(exc)
+        return _proposals_page(
+            request, session, principal, errors, exc.status if exc.status < 500 else 422, proposal_id
+        )
+    return RedirectResponse("/official/queue/inventory", status_code=303)
