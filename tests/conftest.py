@@ -25,7 +25,9 @@ ENGINES = ("sqlite", "postgresql")
 def postgres_url() -> str | None:
     url = os.environ.get("KEZEK_TEST_DATABASE_URL")
     if url:
-        return url
+        # Under pytest-xdist each worker gets its own database beside the given one (test_gw0, ...).
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        return _sibling_database(url, worker) if worker else url
     if os.environ.get("CI"):
         pytest.fail("KEZEK_TEST_DATABASE_URL is not set: PostgreSQL tests must run in CI")
     return None

@@ -20,6 +20,7 @@ from kezek.auth.oidc import build_oauth
 from kezek.auth.ratelimit import LoginLimiter, Rate
 from kezek.db import engine_for
 from kezek.imports import pages as import_pages
+from kezek.queue import endpoints as queue_endpoints
 from kezek.queue import pages as queue_pages
 from kezek.registry import endpoints as registry_endpoints
 from kezek.registry import pages as registry_pages
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(auth_pages.router)
     app.include_router(registry_pages.router)
     app.include_router(registry_endpoints.router)
+    app.include_router(queue_endpoints.router)
     for area in (
         application_pages,
         queue_pages,
