@@ -96,13 +96,23 @@ def test_citizen_applies_gets_receipt_number_and_pdf_notices(
     listing = web.get("/citizen/notices?lang=kk").text
     notice_ids = re.findall(r'href="/citizen/notices/(\d+)"', listing)
     assert len(set(notice_ids)) == 2  # the receipt and the registration
+    titles = {
+        "kk": "есепке қою туралы",
+        "ru": "постановке на учёт",
+        "en": "registration in the housing queue",
+    }
     for notice_id in set(notice_ids):
         html = web.get(f"/citizen/notices/{notice_id}?doc_lang=kk").text
         assert app.number in html
-        pdf = web.get(f"/citizen/notices/{notice_id}/pdf?doc_lang=kk")
-        assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
-        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
-        assert app.number in text
+        for lang in ("kk", "ru", "en"):
+            pdf = web.get(f"/citizen/notices/{notice_id}/pdf?doc_lang={lang}")
+            assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+            assert f"-{lang}.pdf" in pdf.headers["content-disposition"]
+            text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+            assert app.number in text
+            registration = web.get(f"/citizen/notices/{notice_id}?doc_lang={lang}").text
+            if "registration" in pdf.headers["content-disposition"]:
+                assert titles[lang] in text and titles[lang] in registration
     # another citizen cannot open these notices (not found, never a hint)
     other = applicant(s)
     s.commit()
@@ -316,3 +326,28 @@ def test_psc_operator_enters_an_application_for_a_citizen(s: Session, web: TestC
     page = done.headers["location"]
     assert post_form(desk, page, f"{page}/forward", {}).status_code == 303
     assert case_of(s, person).status == "registered"
+
+
+def test_representative_applies_with_a_power_of_attorney(
+    s: Session, web: TestClient, codes: list[str], frozen
+) -> None:
+    represented = applicant(s)
+    agent = applicant(s)
+    s.commit()
+    sign_in_citizen(web, agent, codes)
+    web.get("/?lang=en")
+    missing = apply(web, agent, on_behalf="yes", applicant_iin=represented.iin, kato=represented.kato)
+    assert missing.status_code == 422 and "Give the number and date of the power of attorney." in missing.text
+    done = apply(
+        web,
+        agent,
+        on_behalf="yes",
+        applicant_iin=represented.iin,
+        kato=represented.kato,
+        power_of_attorney="№ 123 of 01.10.2026",
+    )
+    assert done.status_code == 303
+    app = case_of(s, represented)
+    assert app.channel == "representative" and app.representative_person_id == agent.id
+    assert app.number in web.get(done.headers["location"]).text  # the representative follows the case
+    assert app.number in web.get("/citizen/housing").text
