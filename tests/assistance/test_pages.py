@@ -140,3 +140,51 @@ def test_officials_see_their_district_and_each_opening_is_recorded(
     session_page = chair.get(opened.headers["location"] + "?lang=ru")
     assert session_page.status_code == 200 and "Повестка пуста" in session_page.text
     assert chair.get(opened.headers["location"] + "/protocol.pdf").status_code == 404  # not closed yet
+
+
+def test_psc_operator_enters_the_claim_and_records_a_members_consent(
+    db: Session,
+    app_factory: AppFactory,  # noqa: F811
+) -> None:
+    head, spouse = household(db, kato=KARAGANDA, adults=2)
+    add_official(db, username="kar_psc", roles=("psc_operator",), scopes=("351010",))
+    db.flush()
+    psc = TestClient(app_factory())
+    sign_in_official(psc, "kar_psc", PASSWORD)
+    token = csrf_from(psc.get("/official/assistance/psc?lang=ru").text)
+    unknown = psc.post(
+        "/official/assistance/psc/claims?lang=ru",
+        data={"csrf_token": token, "applicant_iin": "000000000000", "tenure": "owned", "language": "ru"},
+    )
+    assert unknown.status_code == 422 and "нет человека с таким ИИН" in unknown.text
+    entered = psc.post(
+        "/official/assistance/psc/claims",
+        data={
+            "csrf_token": token,
+            "applicant_iin": head.iin,
+            "tenure": "owned",
+            "language": "kk",
+            "consent": "yes",
+        },
+        follow_redirects=False,
+    )
+    assert entered.status_code == 303
+    claim = db.scalars(select(AssistanceClaim)).one()
+    assert (
+        claim.channel == "psc"
+        and claim.status == "awaiting_consent"
+        and claim.submitted_by_kind == "official"
+    )
+    wrong = psc.post(
+        "/official/assistance/psc/consents?lang=ru",
+        data={"csrf_token": token, "claim_number": "HA-0", "member_iin": spouse.iin, "answer": "agree"},
+    )
+    assert wrong.status_code == 422 and "Заявления с таким номером нет" in wrong.text
+    given = psc.post(
+        "/official/assistance/psc/consents",
+        data={"csrf_token": token, "claim_number": claim.number, "member_iin": spouse.iin, "answer": "agree"},
+        follow_redirects=False,
+    )
+    assert given.status_code == 303
+    db.refresh(claim)
+    assert claim.status == "fetching" and claim.due_on is not None

@@ -65,6 +65,11 @@ FIELD_OF_CODE = {
     "bad_outcome": "outcome",
     "chair_required": "chair",
     "bad_date": "held_on",
+    "unknown_applicant": "applicant_iin",
+    "bad_iin": "applicant_iin",
+    "unknown_iin": "applicant_iin",
+    "unknown_member": "member_iin",
+    "unknown_claim": "claim_number",
 }
 
 
@@ -472,6 +477,77 @@ def official_notice(
     )
 
 
+# --- the PSC operator: a claim entered for a citizen, a member's consent given at the PSC ---------
+PscOperator = Annotated[Principal, Depends(require_role("psc_operator"))]
+
+
+def _psc_page(
+    request: Request, values: dict[str, Any], errors: dict[str, str], status: int = 200
+) -> Response:
+    return render(request, "assistance/psc.html", context(values=values, errors=errors), status_code=status)
+
+
+@router.get("/official/assistance/psc")
+def psc(request: Request, principal: PscOperator) -> Response:
+    return _psc_page(request, {"tenure": "owned", "language": ""}, {})
+
+
+def _person_in_scope(session: Session, principal: Principal, iin: str, field: str) -> Person:
+    person = session.scalar(select(Person).where(Person.iin == iin.strip()))
+    if person is None:
+        raise ValidationFailed("no person with this IIN is known", code=f"unknown_{field}")
+    require_in_scope(person.kato, principal.scopes, "person")
+    return person
+
+
+@router.post("/official/assistance/psc/claims")
+async def psc_claim(request: Request, principal: PscOperator, session: SessionDep) -> Response:
+    single, _, _ = await views.form_data(request)
+    try:
+        person = _person_in_scope(session, principal, single.get("applicant_iin", ""), "applicant")
+        with session.begin_nested():
+            claim = service.submit(
+                session,
+                actor=principal.actor,
+                request=service.ClaimRequest(
+                    applicant_iin=person.iin,
+                    tenure=single.get("tenure", ""),
+                    language=single.get("language", ""),
+                    channel="psc",
+                    phone=single.get("phone", "").strip() or None,
+                    consent=single.get("consent") == "yes",
+                ),
+            )
+    except KezekError as exc:
+        return _psc_page(request, single, form_errors(exc), exc.status if 400 <= exc.status < 500 else 422)
+    return RedirectResponse(f"/official/assistance/claims/{claim.id}", status_code=303)
+
+
+@router.post("/official/assistance/psc/consents")
+async def psc_consent(request: Request, principal: PscOperator, session: SessionDep) -> Response:
+    single, _, _ = await views.form_data(request)
+    try:
+        claim = session.scalar(
+            select(AssistanceClaim).where(AssistanceClaim.number == single.get("claim_number", "").strip())
+        )
+        if claim is None:
+            raise ValidationFailed("no claim with this number", code="unknown_claim")
+        require_in_scope(claim.kato, principal.scopes, "claim")
+        member = _person_in_scope(session, principal, single.get("member_iin", ""), "member")
+        with session.begin_nested():
+            service.answer_consent(
+                session,
+                claim_id=claim.id,
+                person_id=member.id,
+                agree=single.get("answer") == "agree",
+                actor=principal.actor,
+                via="psc",
+            )
+    except KezekError as exc:
+        return _psc_page(request, single, form_errors(exc), exc.status if 400 <= exc.status < 500 else 422)
+    return RedirectResponse(f"/official/assistance/claims/{claim.id}", status_code=303)
+
+
 # --- the commission ------------------------------------------------------------------------------
 def scoped_session(session: Session, principal: Principal, session_id: int) -> AssistanceSession:
     sitting = session.get(AssistanceSession, session_id)
@@ -673,9 +749,3 @@ def protocol(
     return _pdf(
         assistance_notices.protocol_pdf(sitting, language), f"kezek-protocol-{sitting.number}-{language}.pdf"
     )
-
-
-# Payments, shadow mode and reports (their own module; included here so the app needs no change).
-from kezek.assistance.pages_payments import router as payments_router  # noqa: E402
-
-router.include_router(payments_router)
