@@ -749,3 +749,9 @@ def protocol(
     return _pdf(
         assistance_notices.protocol_pdf(sitting, language), f"kezek-protocol-{sitting.number}-{language}.pdf"
     )
+
+
+# Payments, shadow mode and reports (their own module; included here so the app needs no change).
+from kezek.assistance.pages_payments import router as payments_router  # noqa: E402
+
+router.include_router(payments_router)
