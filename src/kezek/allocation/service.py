@@ -735,7 +735,8 @@ def explanations(
 
 def explain_entry(session: Session, run_id: int, entry_id: int) -> Explanation:
     """The explanation for one entry: its recorded decision, or, for an entry the run did not reach,
-    that its list's share was used up by families ahead (with the list's figures)."""
+    what bars it (inventory, consent, phone, suspension) or else that its list's share was used up
+    by families ahead (with the list's figures)."""
     run = get_run(session, run_id)
     row = session.scalar(
         select(AllocationDecision)
@@ -752,9 +753,11 @@ def explain_entry(session: Session, run_id: int, entry_id: int) -> Explanation:
     i = int(hits[0])
     li = int(inputs.entries.list_index[i])
     outcome = run.summary["lists"][li]
+    bar = int(computation.eligibility(inputs)[i])
     return Explanation(
         entry_id=entry_id,
-        code="quota_used_up",
+        # barred families say why even when the run did not reach them
+        code=computation.ELIGIBILITY_REASONS[bar - 1] if bar else "quota_used_up",
         outcome="not_reached",
         list_code=inputs.lists[li],
         rank=int(inputs.entries.rank[i]),
