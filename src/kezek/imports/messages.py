@@ -312,6 +312,50 @@ REPORT_COLUMNS: dict[str, dict[str, str]] = {
 }
 
 
+# The per-akimat reconciliation report as CSV (kezek.imports.pages).
+AKIMAT_LABELS: dict[str, dict[str, str]] = {
+    "measure": {"kk": "Тізім немесе көрсеткіш", "ru": "Список или показатель", "en": "List or measure"},
+    "before": {"kk": "Жүктеуге дейін", "ru": "До загрузки", "en": "Before the import"},
+    "after": {"kk": "Қазір", "ru": "Сейчас", "en": "Now"},
+    "rows": {"kk": "Оқылған жолдар", "ru": "Прочитано строк", "en": "Lines read"},
+    "landed": {"kk": "Жүктелген жолдар", "ru": "Загружено строк", "en": "Lines landed"},
+    "rejected": {"kk": "Қабылданбаған жолдар", "ru": "Отклонено строк", "en": "Lines rejected"},
+    "flagged": {
+        "kk": "Адам тексеруіне қалдырылған жолдар",
+        "ru": "Строк на проверку человеком",
+        "en": "Lines flagged for a person",
+    },
+    "merged": {"kk": "Біріктірілген қайталаулар", "ru": "Объединено дубликатов", "en": "Duplicates merged"},
+    "proposals_open": {
+        "kk": "Шешілмеген түгендеу ұсыныстары",
+        "ru": "Открытые предложения инвентаризации",
+        "en": "Open inventory proposals",
+    },
+    "dead": {"kk": "Қайтыс болған", "ru": "Умер", "en": "Dead"},
+    "owns_housing": {"kk": "Тұрғын үйі бар", "ru": "Имеет жильё", "en": "Owns housing"},
+    "registered_elsewhere": {
+        "kk": "Басқа өңірде тіркелген",
+        "ru": "Зарегистрирован в другом регионе",
+        "en": "Registered in another region",
+    },
+    "not_citizen": {"kk": "Азамат емес", "ru": "Не гражданин", "en": "Not a citizen"},
+    "unknown": {
+        "kk": "Жеке тұлғалар базасында жоқ",
+        "ru": "Нет в базе физических лиц",
+        "en": "Not in the individuals database",
+    },
+    "family_differs": {
+        "kk": "Отбасы құрамы сәйкес келмейді",
+        "ru": "Состав семьи не совпадает",
+        "en": "Family composition differs",
+    },
+}
+
+
+def akimat_label(key: str, language: str) -> str:
+    return AKIMAT_LABELS[key][lang_of(language)]
+
+
 def lang_of(language: str) -> str:
     return language if language in LANGUAGES else "ru"
 

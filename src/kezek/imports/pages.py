@@ -24,6 +24,7 @@ from kezek.auth.deps import SessionDep, render, require_role
 from kezek.auth.principal import Principal
 from kezek.auth.scope import in_scope, require_in_scope, scope_filter
 from kezek.errors import KezekError, NotFound
+from kezek.imports import messages
 from kezek.imports import report as reports
 from kezek.imports.profiles import load_profiles
 from kezek.imports.reconcile import FINDING_KINDS, AkimatReport, akimat_report, reconcile_batch
@@ -32,7 +33,6 @@ from kezek.imports.service import ImportOptions
 from kezek.models.imports import IMPORT_KINDS, ImportBatch
 from kezek.models.registry import Jurisdiction
 from kezek.settings import VAR_DIR
-from kezek.web.i18n import current_language
 
 router = APIRouter(dependencies=[Depends(verify_csrf)], include_in_schema=False)
 
@@ -44,6 +44,11 @@ MAX_UPLOAD = 200 * 1024 * 1024
 SUFFIXES = (".csv", ".txt", ".xlsx", ".ods", ".xls")
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 COUNTS = ("landed", "updated", "unchanged", "rejected", "flagged", "merged", "duplicate")
+
+
+def _lang(request: Request) -> str:
+    """The page's language (set by the web face's middleware); reports are written in it."""
+    return messages.lang_of(str(getattr(request.state, "lang", "") or "ru"))
 
 
 def _localities(session: SessionDep, principal: Principal) -> list[Jurisdiction]:
@@ -147,7 +152,7 @@ async def imports_preview(
         kato=values["kato"],
         kind=kind,
         profile=profile or None,
-        language=current_language(),
+        language=_lang(request),
         dry_run=True,
         display_name=name,
     )
@@ -190,7 +195,7 @@ def imports_run(
         kato=values["kato"],
         kind=kind,
         profile=profile or None,
-        language=current_language(),
+        language=_lang(request),
         resume=bool(resume),
         display_name=name,
     )
@@ -220,7 +225,7 @@ def import_batch(request: Request, session: SessionDep, principal: Importer, bat
     """The counts of one import, the first lines of its report, the downloads and the reconciliation."""
     batch = _batch(session, principal, batch_id)
     lines = []
-    for line in reports.report_lines(session, batch, current_language()):
+    for line in reports.report_lines(session, batch, _lang(request)):
         lines.append(line)
         if len(lines) >= 200:
             break
@@ -254,18 +259,22 @@ def _download(data: bytes, filename: str, media: str) -> Response:
 
 
 @router.get("/official/imports/{batch_id}/report.csv")
-def import_report_csv(session: SessionDep, principal: Importer, batch_id: int, lang: str = "") -> Response:
+def import_report_csv(
+    request: Request, session: SessionDep, principal: Importer, batch_id: int, lang: str = ""
+) -> Response:
     batch = _batch(session, principal, batch_id)
-    data = reports.csv_bytes(session, batch, lang or current_language())
+    data = reports.csv_bytes(session, batch, lang or _lang(request))
     record_read(session, actor=principal.actor, object_type="import_batch", object_id=batch.id,
                 kato=batch.kato, purpose="legacy_import_report")  # fmt: skip
     return _download(data, f"import-{batch.id}-report.csv", "text/csv; charset=utf-8")
 
 
 @router.get("/official/imports/{batch_id}/report.xlsx")
-def import_report_xlsx(session: SessionDep, principal: Importer, batch_id: int, lang: str = "") -> Response:
+def import_report_xlsx(
+    request: Request, session: SessionDep, principal: Importer, batch_id: int, lang: str = ""
+) -> Response:
     batch = _batch(session, principal, batch_id)
-    data = reports.xlsx_bytes(session, batch, lang or current_language())
+    data = reports.xlsx_bytes(session, batch, lang or _lang(request))
     record_read(session, actor=principal.actor, object_type="import_batch", object_id=batch.id,
                 kato=batch.kato, purpose="legacy_import_report")  # fmt: skip
     media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -347,25 +356,8 @@ def akimat_page(request: Request, session: SessionDep, principal: Importer, kato
 
 @router.get("/official/imports/akimat/{kato}/report.csv")
 def akimat_page_csv(request: Request, session: SessionDep, principal: Importer, kato: str) -> Response:
-    from kezek.web.i18n import gettext as _
-
     require_in_scope(kato, principal.scopes, "akimat")
     summary = akimat_report(session, kato)
-    labels = {
-        "measure": _("List or measure"),
-        "before": _("Before the import"),
-        "after": _("Now"),
-        "rows": _("Lines read"),
-        "landed": _("Lines landed"),
-        "rejected": _("Lines rejected"),
-        "flagged": _("Lines flagged for a person"),
-        "merged": _("Duplicates merged"),
-        "proposals_open": _("Open inventory proposals"),
-        "dead": _("Dead"),
-        "owns_housing": _("Owns housing"),
-        "registered_elsewhere": _("Registered in another region"),
-        "not_citizen": _("Not a citizen"),
-        "unknown": _("Not in the individuals database"),
-        "family_differs": _("Family composition differs"),
-    }
+    lang = _lang(request)
+    labels = {key: messages.akimat_label(key, lang) for key in messages.AKIMAT_LABELS}
     return _download(akimat_csv(summary, labels), f"reconciliation-{kato}.csv", "text/csv; charset=utf-8")
