@@ -82,32 +82,43 @@ MESSAGES = {
 SUBJECTS = {"kk": "Тұрғын үй ұсынысы", "ru": "Предложение жилья", "en": "Dwelling offer"}
 
 
-def _language(session: Session, entry: QueueEntry) -> str:
+def _contact(session: Session, entry: QueueEntry) -> tuple[str, str | None]:
+    """The family's language of correspondence and e-mail (from its application, when there is one)."""
     if entry.application_id is not None:
-        lang = session.scalar(select(Application.language).where(Application.id == entry.application_id))
-        if lang in ("kk", "ru", "en"):
-            return str(lang)
-    return "kk"
+        row = session.execute(
+            select(Application.language, Application.email).where(Application.id == entry.application_id)
+        ).first()
+        if row is not None:
+            lang = row[0] if row[0] in ("kk", "ru", "en") else "kk"
+            return str(lang), row[1]
+    return "kk", None
 
 
 def _notify(session: Session, offer: Offer, entry: QueueEntry, dwelling: Dwelling, kind: str) -> None:
-    if not entry.phone:
-        return
-    lang = _language(session, entry)
+    """SMS to the verified phone and e-mail when known, through the notices outbox (the offer itself
+    is in the citizen's cabinet)."""
+    lang, email = _contact(session, entry)
     deadline = offer.deadline.strftime("%d.%m.%Y") if offer.deadline else ""
-    session.add(
-        OutboxMessage(
-            notice_id=None,
-            channel="sms",
-            recipient=entry.phone,
-            subject=SUBJECTS[lang],
-            body=MESSAGES[kind][lang].format(address=dwelling.address, deadline=deadline),
-            status="pending",
-            created_at=clock.now(),
+    body = MESSAGES[kind][lang].format(address=dwelling.address, deadline=deadline)
+    queued = False
+    for channel, recipient in (("sms", entry.phone), ("email", email)):
+        if not recipient:
+            continue
+        session.add(
+            OutboxMessage(
+                notice_id=None,
+                channel=channel,
+                recipient=recipient,
+                subject=SUBJECTS[lang],
+                body=body,
+                status="pending",
+                created_at=clock.now(),
+            )
         )
-    )
-    session.flush()
-    enqueue_after_commit(session, deliver_outbox)
+        queued = True
+    if queued:
+        session.flush()
+        enqueue_after_commit(session, deliver_outbox)
 
 
 def check_at_offer_time(session: Session, entry: QueueEntry, run: AllocationRun, today: date) -> str | None:
