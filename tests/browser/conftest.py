@@ -123,7 +123,7 @@ def site(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[S
     url = f"http://127.0.0.1:{port}"
     try:
         seeded = _seed(engine)  # while the server starts
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # a loaded 2-core machine can take a minute to import the app
         while True:
             try:
                 if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:

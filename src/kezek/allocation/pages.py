@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kezek import clock
@@ -29,6 +29,7 @@ from kezek.models.allocation import (
     AllocationDecision,
     AllocationRun,
     CommissionSession,
+    JournalRecord,
     Offer,
 )
 from kezek.models.queue import REGIMES, QueueEntry
@@ -159,6 +160,7 @@ def public_waits(request: Request, session: SessionDep, kato: str = "") -> Respo
             "filters": {"kato": code},
             "errors": errors,
             "jurisdictions": _jurisdictions(session),
+            "whole_country": False,
         },
         status_code=422 if errors else 200,
     )
@@ -686,16 +688,20 @@ JOURNAL_PAGE = 500
 def public_journal(request: Request, session: SessionDep, kato: str = "") -> Response:
     """Anyone, without signing in: every dwelling distributed, hash-chained, with the chain's check."""
     code, problem = _kato(kato)
-    rows = journal.records(session, kato=kato_prefix(code) if len(code) == 9 else code or None)
+    where = []
+    if code:
+        where.append(JournalRecord.kato.startswith(_prefix(code), autoescape=True))
+    total = session.scalar(select(func.count()).select_from(JournalRecord).where(*where)) or 0
+    latest = session.scalars(
+        select(JournalRecord).where(*where).order_by(JournalRecord.seq.desc()).limit(JOURNAL_PAGE)
+    ).all()
     check = journal.verify_stored(session)
     return render(
         request,
         "allocation/journal.html",
         {
-            "records": [
-                journal.public_view(r) | {"recorded_at": r.recorded_at} for r in rows[-JOURNAL_PAGE:]
-            ],
-            "total": len(rows),
+            "records": [journal.public_view(r) for r in reversed(latest)],
+            "total": total,
             "check": check,
             "filters": {"kato": code},
             "errors": {"kato": problem} if problem else {},
