@@ -42,6 +42,9 @@ axe = Axe()
 
 def assert_axe_clean(site: QueueSite, page: Page, what: str) -> None:
     """axe-core finds no violation (on the SQLite pass only: accessibility does not depend on the engine)."""
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (
+        f"{what} scrolls sideways"
+    )
     if site.engine_name == "sqlite":
         results = axe.run(page)
         assert results.violations_count == 0, f"{what}:\n{results.generate_report()}"
@@ -154,7 +157,10 @@ def queue_site(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 @pytest.fixture
 def context(browser: Browser) -> Iterator[BrowserContext]:
-    ctx = browser.new_context(viewport={"width": 1024, "height": 900}, accept_downloads=True)
+    """A phone: the citizen's path is walked on a 375 px wide screen."""
+    ctx = browser.new_context(
+        viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True, accept_downloads=True
+    )
     yield ctx
     ctx.close()
 
