@@ -196,3 +196,20 @@ def test_bank_response_missing_column_and_empty_file() -> None:
     with pytest.raises(FileRejected) as err:
         parse_bank_response(b"")
     assert err.value.code == "empty"
+
+
+def test_pain001_escapes_names_and_keeps_text() -> None:
+    odd = RegistryLine(
+        "R<1>",
+        "C&1",
+        date(2026, 2, 1),
+        "711110000",
+        "800101000001",
+        'Ким "Ли" <&>',
+        make_kz_iban("601", "0000000000001"),
+        1,
+    )
+    root = ET.fromstring(registry_pain001(registry([odd])))  # noqa: S314 (our own output)
+    assert root.findtext(".//p:Cdtr/p:Nm", namespaces=NS) == 'Ким "Ли" <&>'
+    assert root.findtext(".//p:PmtId/p:EndToEndId", namespaces=NS) == "R<1>"
+    assert "C&1" in (root.findtext(".//p:RmtInf/p:Ustrd", namespaces=NS) or "")

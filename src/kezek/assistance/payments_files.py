@@ -15,18 +15,20 @@ import csv
 import hashlib
 import io
 import json
-import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from xml.sax.saxutils import escape as xml_escape
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from kezek.integration.iban import is_valid_kz_iban
 
+BOLD = Font(bold=True)
 PAIN_NS = "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"
 CURRENCY = "KZT"
 
@@ -238,48 +240,41 @@ def registry_csv(reg: RegistryFile, language: str = "ru") -> bytes:
 
 
 def registry_xlsx(reg: RegistryFile, language: str = "ru") -> bytes:
-    """Two sheets: the transfers (amounts as numbers with two decimals) and the totals by district."""
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = reg.number[:31]
-    bold = Font(bold=True)
-    ws.append(list(HEADERS.get(language, HEADERS["ru"])))
-    for cell in ws[1]:
-        cell.font = bold
-    for i, line in enumerate(_ordered(reg), start=1):
-        row: list[object] = list(_row(i, line))
-        row[-1] = Decimal(tenge(line.amount_tiyn))
-        ws.append(row)
-        ws.cell(row=i + 1, column=len(COLUMNS)).number_format = "#,##0.00"
-    ws.append(
-        [
-            "",
-            TOTAL_LABEL.get(language, "Итого"),
-            "",
-            "",
-            "",
-            "",
-            reg.count,
-            "",
-            Decimal(tenge(reg.total_tiyn)),
-        ]
-    )
-    last = ws.max_row
-    ws.cell(row=last, column=len(COLUMNS)).number_format = "#,##0.00"
-    for cell in ws[last]:
-        cell.font = bold
+    """Two sheets: the transfers (amounts as numbers with two decimals) and the totals by district.
+    Written in openpyxl's streaming mode, so a registry of 100,000 lines stays fast and small in memory."""
+    wb = Workbook(write_only=True)
+    headers = list(HEADERS.get(language, HEADERS["ru"]))
+    total_label = TOTAL_LABEL.get(language, "Итого")
+    ws = wb.create_sheet(reg.number[:31])
     for col, width in zip("ABCDEFGHI", (6, 22, 14, 9, 12, 14, 32, 24, 14), strict=True):
         ws.column_dimensions[col].width = width
+
+    def bold(values: list[object]) -> list[object]:
+        cells = []
+        for v in values:
+            c = WriteOnlyCell(ws, value=v)
+            c.font = BOLD
+            cells.append(c)
+        return cells
+
+    def money(sheet: object, tiyn: int, strong: bool = False) -> WriteOnlyCell:
+        c = WriteOnlyCell(sheet, value=Decimal(tenge(tiyn)))  # type: ignore[arg-type]
+        c.number_format = "#,##0.00"
+        if strong:
+            c.font = BOLD
+        return c
+
+    ws.append(bold(list(headers)))
+    for i, line in enumerate(_ordered(reg), start=1):
+        row: list[object] = list(_row(i, line))
+        row[-1] = money(ws, line.amount_tiyn)
+        ws.append(row)
+    ws.append([*bold(["", total_label, "", "", "", "", reg.count, ""]), money(ws, reg.total_tiyn, True)])
     totals = wb.create_sheet(DISTRICT_TOTALS.get(language, "Totals")[:31])
-    totals.append(["KATO", COUNT_LABEL.get(language, "Transfers"), HEADERS.get(language, HEADERS["ru"])[-1]])
-    for cell in totals[1]:
-        cell.font = bold
+    totals.append(bold(["KATO", COUNT_LABEL.get(language, "Transfers"), headers[-1]]))
     for kato, (n, amount) in reg.totals_by_district().items():
-        totals.append([kato, n, Decimal(tenge(amount))])
-        totals.cell(row=totals.max_row, column=3).number_format = "#,##0.00"
-    totals.append([TOTAL_LABEL.get(language, "Итого"), reg.count, Decimal(tenge(reg.total_tiyn))])
-    totals.cell(row=totals.max_row, column=3).number_format = "#,##0.00"
+        totals.append([kato, n, money(totals, amount)])
+    totals.append([*bold([total_label, reg.count]), money(totals, reg.total_tiyn, True)])
     out = io.BytesIO()
     wb.properties.created = reg.created_at.replace(tzinfo=None)
     wb.properties.modified = reg.created_at.replace(tzinfo=None)
@@ -290,21 +285,6 @@ def registry_xlsx(reg: RegistryFile, language: str = "ru") -> bytes:
 # --- ISO 20022 pain.001.001.03 for the bank -----------------------------------------------------
 
 
-def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrib: str) -> ET.Element:
-    el = ET.SubElement(parent, tag, attrib)
-    if text is not None:
-        el.text = text
-    return el
-
-
-def _agent(parent: ET.Element, q: str, code: str, bic: str | None) -> None:
-    inst = _sub(_sub(parent, f"{q}CdtrAgt"), f"{q}FinInstnId")
-    if bic:
-        _sub(inst, f"{q}BIC", bic)
-    else:  # a bank missing from the reference list: identified by its code
-        _sub(_sub(inst, f"{q}Othr"), f"{q}Id", code)
-
-
 def _clip(text: str, limit: int = 140) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -313,59 +293,72 @@ def remittance_text(line: RegistryLine) -> str:
     return _clip(f"Housing assistance / Тұрғын үй көмегі {line.for_month:%Y-%m}, case {line.claim}")
 
 
+def _x(text: str) -> str:
+    return xml_escape(text, {'"': "&quot;"})
+
+
+def _org(name: str, bin_: str, indent: str) -> str:
+    return (
+        f"{indent}<Nm>{_x(_clip(name))}</Nm>\n"
+        f"{indent}<Id>\n{indent}  <OrgId>\n{indent}    <Othr>\n{indent}      <Id>{_x(bin_)}</Id>\n"
+        f"{indent}    </Othr>\n{indent}  </OrgId>\n{indent}</Id>\n"
+    )
+
+
 def registry_pain001(reg: RegistryFile) -> bytes:
     """A customer credit-transfer initiation: one payment block from the payer's treasury account,
-    one transaction per line; GrpHdr and PmtInf carry the number of transactions and the control sum."""
-    ET.register_namespace("", PAIN_NS)
-    q = f"{{{PAIN_NS}}}"
-    doc = ET.Element(f"{q}Document")
-    root = _sub(doc, f"{q}CstmrCdtTrfInitn")
+    one transaction per line; GrpHdr and PmtInf carry the number of transactions and the control sum.
+    Written from templates with every value escaped (a registry of 100,000 lines in well under a
+    second); the tests read it back with an XML parser."""
     lines = sorted(reg.lines, key=lambda x: x.reference)
     nb, ctrl = str(len(lines)), tenge(sum(x.amount_tiyn for x in lines))
-
-    hdr = _sub(root, f"{q}GrpHdr")
-    _sub(hdr, f"{q}MsgId", reg.number)
-    _sub(hdr, f"{q}CreDtTm", reg.created_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S"))
-    _sub(hdr, f"{q}NbOfTxs", nb)
-    _sub(hdr, f"{q}CtrlSum", ctrl)
-    initg = _sub(hdr, f"{q}InitgPty")
-    _sub(initg, f"{q}Nm", _clip(reg.payer.name))
-    _sub(_sub(_sub(_sub(initg, f"{q}Id"), f"{q}OrgId"), f"{q}Othr"), f"{q}Id", reg.payer.bin)
-
-    pmt = _sub(root, f"{q}PmtInf")
-    _sub(pmt, f"{q}PmtInfId", reg.number)
-    _sub(pmt, f"{q}PmtMtd", "TRF")
-    _sub(pmt, f"{q}BtchBookg", "false")
-    _sub(pmt, f"{q}NbOfTxs", nb)
-    _sub(pmt, f"{q}CtrlSum", ctrl)
-    _sub(_sub(_sub(pmt, f"{q}PmtTpInf"), f"{q}CtgyPurp"), f"{q}Cd", "SSBE")  # social security benefit
-    _sub(pmt, f"{q}ReqdExctnDt", reg.execution_date.isoformat())
-    dbtr = _sub(pmt, f"{q}Dbtr")
-    _sub(dbtr, f"{q}Nm", _clip(reg.payer.name))
-    _sub(_sub(_sub(_sub(dbtr, f"{q}Id"), f"{q}OrgId"), f"{q}Othr"), f"{q}Id", reg.payer.bin)
-    acct = _sub(pmt, f"{q}DbtrAcct")
-    _sub(_sub(acct, f"{q}Id"), f"{q}IBAN", normalise_iban(reg.payer.iban))
-    _sub(acct, f"{q}Ccy", CURRENCY)
-    _sub(_sub(_sub(pmt, f"{q}DbtrAgt"), f"{q}FinInstnId"), f"{q}BIC", reg.payer.bic)
-    _sub(pmt, f"{q}ChrgBr", "SLEV")
     bic = bank_bic(reg.bank_code)
+    agent = f"<BIC>{_x(bic)}</BIC>" if bic else f"<Othr><Id>{_x(reg.bank_code)}</Id></Othr>"
+    out = [
+        "<?xml version='1.0' encoding='utf-8'?>\n",
+        f'<Document xmlns="{PAIN_NS}">\n  <CstmrCdtTrfInitn>\n    <GrpHdr>\n',
+        f"      <MsgId>{_x(reg.number)}</MsgId>\n",
+        f"      <CreDtTm>{reg.created_at.astimezone(UTC):%Y-%m-%dT%H:%M:%S}</CreDtTm>\n",
+        f"      <NbOfTxs>{nb}</NbOfTxs>\n      <CtrlSum>{ctrl}</CtrlSum>\n",
+        "      <InitgPty>\n",
+        _org(reg.payer.name, reg.payer.bin, "        "),
+        "      </InitgPty>\n    </GrpHdr>\n    <PmtInf>\n",
+        f"      <PmtInfId>{_x(reg.number)}</PmtInfId>\n      <PmtMtd>TRF</PmtMtd>\n",
+        "      <BtchBookg>false</BtchBookg>\n",
+        f"      <NbOfTxs>{nb}</NbOfTxs>\n      <CtrlSum>{ctrl}</CtrlSum>\n",
+        # SSBE: social security benefit
+        "      <PmtTpInf>\n        <CtgyPurp>\n          <Cd>SSBE</Cd>\n",
+        "        </CtgyPurp>\n      </PmtTpInf>\n",
+        f"      <ReqdExctnDt>{reg.execution_date.isoformat()}</ReqdExctnDt>\n      <Dbtr>\n",
+        _org(reg.payer.name, reg.payer.bin, "        "),
+        "      </Dbtr>\n",
+        f"      <DbtrAcct>\n        <Id>\n          <IBAN>{_x(normalise_iban(reg.payer.iban))}</IBAN>\n"
+        f"        </Id>\n        <Ccy>{CURRENCY}</Ccy>\n      </DbtrAcct>\n",
+        f"      <DbtrAgt>\n        <FinInstnId>\n          <BIC>{_x(reg.payer.bic)}</BIC>\n"
+        "        </FinInstnId>\n      </DbtrAgt>\n      <ChrgBr>SLEV</ChrgBr>\n",
+    ]
     for line in lines:
-        tx = _sub(pmt, f"{q}CdtTrfTxInf")
-        pid = _sub(tx, f"{q}PmtId")
-        _sub(pid, f"{q}InstrId", line.reference)
-        _sub(pid, f"{q}EndToEndId", line.reference)
-        _sub(_sub(tx, f"{q}Amt"), f"{q}InstdAmt", tenge(line.amount_tiyn), Ccy=CURRENCY)
-        _agent(tx, q, reg.bank_code, bic)
-        cdtr = _sub(tx, f"{q}Cdtr")
-        _sub(cdtr, f"{q}Nm", _clip(line.name))
-        othr = _sub(_sub(_sub(cdtr, f"{q}Id"), f"{q}PrvtId"), f"{q}Othr")
-        _sub(othr, f"{q}Id", line.iin)
-        _sub(_sub(othr, f"{q}SchmeNm"), f"{q}Prtry", "IIN")
-        _sub(_sub(_sub(tx, f"{q}CdtrAcct"), f"{q}Id"), f"{q}IBAN", normalise_iban(line.iban))
-        _sub(_sub(tx, f"{q}Purp"), f"{q}Cd", "BENE")
-        _sub(_sub(tx, f"{q}RmtInf"), f"{q}Ustrd", remittance_text(line))
-    ET.indent(doc)
-    return ET.tostring(doc, encoding="utf-8", xml_declaration=True)
+        ref = _x(line.reference)
+        out.append(
+            "      <CdtTrfTxInf>\n"
+            f"        <PmtId>\n          <InstrId>{ref}</InstrId>\n          <EndToEndId>{ref}</EndToEndId>\n"
+            "        </PmtId>\n"
+            f'        <Amt>\n          <InstdAmt Ccy="{CURRENCY}">{tenge(line.amount_tiyn)}</InstdAmt>\n'
+            "        </Amt>\n"
+            f"        <CdtrAgt>\n          <FinInstnId>{agent}</FinInstnId>\n        </CdtrAgt>\n"
+            f"        <Cdtr>\n          <Nm>{_x(_clip(line.name))}</Nm>\n"
+            "          <Id>\n            <PrvtId>\n              <Othr>\n"
+            f"                <Id>{_x(line.iin)}</Id>\n"
+            "                <SchmeNm>\n                  <Prtry>IIN</Prtry>\n                </SchmeNm>\n"
+            "              </Othr>\n            </PrvtId>\n          </Id>\n        </Cdtr>\n"
+            f"        <CdtrAcct>\n          <Id>\n            <IBAN>{_x(normalise_iban(line.iban))}</IBAN>\n"
+            "          </Id>\n        </CdtrAcct>\n"
+            "        <Purp>\n          <Cd>BENE</Cd>\n        </Purp>\n"
+            f"        <RmtInf>\n          <Ustrd>{_x(remittance_text(line))}</Ustrd>\n        </RmtInf>\n"
+            "      </CdtTrfTxInf>\n"
+        )
+    out.append("    </PmtInf>\n  </CstmrCdtTrfInitn>\n</Document>\n")
+    return "".join(out).encode("utf-8")
 
 
 # --- bank responses ------------------------------------------------------------------------------

@@ -9,9 +9,13 @@ from __future__ import annotations
 KZ_IBAN_LENGTH = 20
 
 
+# Letters become two-digit numbers (A = 10 ... Z = 35), as ISO 13616 prescribes; one table lookup
+# per string, so checking the 100,000 accounts of a payment registry stays cheap.
+_LETTERS = str.maketrans({chr(ord("A") + i): str(10 + i) for i in range(26)})
+
+
 def _as_number(text: str) -> int:
-    # Letters become two-digit numbers (A = 10 ... Z = 35), as ISO 13616 prescribes.
-    return int("".join(str(int(ch, 36)) for ch in text))
+    return int(text.upper().translate(_LETTERS))
 
 
 def check_digits(country: str, bban: str) -> str:
