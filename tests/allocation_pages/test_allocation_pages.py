@@ -116,6 +116,9 @@ def test_commission_path_through_the_pages(db: Session, client: TestClient, app_
         },
     )
     assert bad_session.status_code == 422 and "protocol number" in bad_session.text
+    assert 'value="Серікова А."' in bad_session.text  # nothing typed is lost
+    verified = client.get(f"{run_url}/verify?lang=en")
+    assert verified.status_code == 200 and "reproduced byte for byte" in verified.text
     opened = client.post(
         f"{run_url}/session",
         data={

@@ -350,6 +350,10 @@ def _run_context(session: Session, principal: Principal, run: AllocationRun) -> 
         "overrides": commission.overrides_of(session, run.id),
         "can_commission": principal.has_any_role(COMMISSION),
         "member_rows": MEMBER_ROWS,
+        "member_values": [
+            {"name": "", "role": "chair" if i == 0 else "secretary" if i == 1 else "member", "present": True}
+            for i in range(MEMBER_ROWS)
+        ],
         "member_roles": ("chair", "secretary", "member"),
         "session_values": {
             "number": "",
@@ -385,6 +389,15 @@ def run_page(
         outcome=outcome,
     )
     return render(request, "allocation/run.html", context)
+
+
+@router.get("/official/allocation/runs/{run_id}/verify")
+def verify_page(request: Request, session: SessionDep, principal: Reader, run_id: int) -> Response:
+    """Compute the run again from its stored inputs and compare the bytes (as `kezek allocation verify`)."""
+    run = _run_in_scope(session, principal, run_id)
+    return render(
+        request, "allocation/verify.html", {"run": run, "check": service.verify_run(session, run.id)}
+    )
 
 
 @router.get("/official/allocation/runs/{run_id}/what-if")
@@ -441,14 +454,14 @@ async def open_session(
     values = {k: str(form.get(k) or "").strip() for k in ("number", "held_on", "place", "agenda", "quorum")}
     errors: dict[str, str] = {}
     members = []
+    rows = []
     for i in range(MEMBER_ROWS):
         name = " ".join(str(form.get(f"member_{i}_name") or "").split())
-        if not name:
-            continue
         role = str(form.get(f"member_{i}_role") or "member")
-        members.append(
-            commission.MemberSpec(full_name=name, role=role, present=form.get(f"member_{i}_present") == "yes")
-        )
+        present = form.get(f"member_{i}_present") == "yes"
+        rows.append({"name": name, "role": role, "present": present})
+        if name:
+            members.append(commission.MemberSpec(full_name=name, role=role, present=present))
     try:
         held_on = date.fromisoformat(values["held_on"])
     except ValueError:
@@ -472,7 +485,15 @@ async def open_session(
             errors = _codes(exc)
     if errors:
         context = _run_context(session, principal, run)
-        context.update(explanations=[], more=False, page=1, outcome="", errors=errors, session_values=values)
+        context.update(
+            explanations=[],
+            more=False,
+            page=1,
+            outcome="",
+            errors=errors,
+            session_values=values,
+            member_values=rows,
+        )
         return render(request, "allocation/run.html", context, status_code=422)
     return RedirectResponse(f"/official/allocation/runs/{run.id}#commission", status_code=303)
 
