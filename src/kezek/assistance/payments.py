@@ -334,9 +334,20 @@ def _registry_in_scope(registry: PaymentRegistry, scopes: Iterable[str]) -> bool
 
 
 def registry_file(session: Session, registry: PaymentRegistry) -> RegistryFile:
-    rows = session.scalars(
-        select(PaymentLine).where(PaymentLine.registry_id == registry.id).order_by(PaymentLine.reference)
-    ).all()
+    rows = session.execute(
+        select(
+            PaymentLine.reference,
+            PaymentLine.claim_number,
+            PaymentLine.for_month,
+            PaymentLine.kato,
+            PaymentLine.iin,
+            PaymentLine.name,
+            PaymentLine.iban,
+            PaymentLine.amount_tiyn,
+        )
+        .where(PaymentLine.registry_id == registry.id)
+        .order_by(PaymentLine.reference)
+    )
     return RegistryFile(
         number=registry.number,
         month=registry.month,
@@ -344,12 +355,7 @@ def registry_file(session: Session, registry: PaymentRegistry) -> RegistryFile:
         payer=Payer(**registry.payer),
         created_at=registry.created_at,
         execution_date=registry.execution_date,
-        lines=tuple(
-            RegistryLine(
-                r.reference, r.claim_number, r.for_month, r.kato, r.iin, r.name, r.iban, r.amount_tiyn
-            )
-            for r in rows
-        ),
+        lines=tuple(RegistryLine(*r) for r in rows),
     )
 
 
