@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, select, update
+from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from kezek import clock
@@ -274,10 +274,12 @@ def generate_registries(
             }
             for p in lines
         ]
+        # Core executemany (not the ORM's bulk path): a registry can have 100,000 lines
+        table = PaymentLine.__table__
         for start in range(0, len(rows), 5000):
-            session.execute(insert(PaymentLine), rows[start : start + 5000])
+            session.execute(table.insert(), rows[start : start + 5000])  # type: ignore[attr-defined]
         session.flush()
-        new_digest = _lines_digest(session, registry.id)
+        new_digest = _digest_of((r["reference"], r["month_id"], r["iban"], r["amount_tiyn"]) for r in rows)
         if draft is None:
             action = "created" if registry.seq == 1 else "supplementary"
         else:
@@ -305,15 +307,23 @@ def generate_registries(
     return result
 
 
-def _lines_digest(session: Session, registry_id: int) -> str:
+def _digest_of(lines: Iterable[tuple[str, int, str, int]]) -> str:
+    """Digest of a draft's lines (reference, month, account, amount), in reference order."""
     h = hashlib.sha256()
-    for row in session.execute(
-        select(PaymentLine.reference, PaymentLine.month_id, PaymentLine.iban, PaymentLine.amount_tiyn)
-        .where(PaymentLine.registry_id == registry_id)
-        .order_by(PaymentLine.reference)
-    ):
-        h.update(f"{row[0]}|{row[1]}|{row[2]}|{row[3]}\n".encode())
+    for ref, month_id, iban, amount in sorted(lines):
+        h.update(f"{ref}|{month_id}|{iban}|{amount}\n".encode())
     return h.hexdigest()
+
+
+def _lines_digest(session: Session, registry_id: int) -> str:
+    return _digest_of(
+        (r[0], r[1], r[2], r[3])
+        for r in session.execute(
+            select(
+                PaymentLine.reference, PaymentLine.month_id, PaymentLine.iban, PaymentLine.amount_tiyn
+            ).where(PaymentLine.registry_id == registry_id)
+        )
+    )
 
 
 # --- reading and sending --------------------------------------------------------------------------
