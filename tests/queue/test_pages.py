@@ -200,3 +200,24 @@ def test_official_decides_inventory_proposals_on_the_page(s: Session, world: Eng
     s.expire_all()
     assert s.get(QueueEntry, entries["owner"].id).skipped_for_offers is False  # type: ignore[union-attr]
     assert s.get(QueueEntry, entries["moved"].id).status == "removed"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/queue/abc/general",
+        "/queue/351010000/nonsense/csv",
+        "/queue/351010000/priority/xlsx",
+        f"/queue/{KARAGANDA}/general?page=-1",
+        f"/queue/{KARAGANDA}/general?page=99999999999",
+        "/citizen/notices/abc",
+        "/citizen/notices/999999/pdf?doc_lang=xx",
+        "/citizen/applications/abc",
+        "/official/applications/abc",
+    ],
+)
+def test_junk_addresses_are_answered_without_a_500(db: Session, web: TestClient, path: str) -> None:
+    registered(db)
+    publication.publish(db, actor=OFFICER, secret=SECRET)
+    response = web.get(path, follow_redirects=False)
+    assert 300 <= response.status_code < 500, (path, response.status_code)
