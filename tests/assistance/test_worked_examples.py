@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from kezek.assistance import notices, service
 from kezek.models.assistance import AssistanceMonth
 from kezek.models.notices import Notice
+from kezek.notices import document
 from tests.assistance.builders import BALKHASH, CHAIR, EXECUTOR, bills, claim, commit, household, item
 from tests.queue.builders import KARAGANDA, jurisdiction
 
@@ -136,4 +137,6 @@ def test_worked_example_through_the_service(s: Session, frozen, case: dict[str, 
         assert notice.kind == "assistance_refused"
     for lang in ("kk", "ru", "en"):
         assert notices.notice_pdf(notice, lang).startswith(b"%PDF-")
+        # the citizen's list of notices (kezek.notices) shows the same document
+        assert document.build(notice, lang) == notices.build(notice, lang)
     assert notices.protocol_pdf(service.get_session(s, sitting.id), "kk").startswith(b"%PDF-")

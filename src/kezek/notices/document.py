@@ -88,6 +88,10 @@ def _evidence_lines(ev: dict[str, Any], lang: str) -> list[str]:
 
 
 def build(notice: Notice, language: str | None = None) -> Document:
+    if notice.kind.startswith("assistance_"):  # housing-assistance decisions build their own document
+        from kezek.assistance.notices import build as build_assistance
+
+        return build_assistance(notice, language)
     lang = language or notice.language
     p: dict[str, Any] = notice.payload or {}
     fields: list[tuple[str, str]] = [

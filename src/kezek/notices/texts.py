@@ -12,6 +12,16 @@ from typing import Any
 T = dict[str, dict[str, str]]
 
 TITLES: T = {
+    "assistance_assigned": {
+        "kk": "Тұрғын үй көмегін тағайындау туралы хабарлама",
+        "ru": "Уведомление о назначении жилищной помощи",
+        "en": "Notice of assignment of housing assistance",
+    },
+    "assistance_refused": {
+        "kk": "Тұрғын үй көмегін тағайындаудан бас тарту туралы дәлелді хабарлама",
+        "ru": "Мотивированный отказ в назначении жилищной помощи",
+        "en": "Motivated refusal of housing assistance",
+    },
     "receipt": {
         "kk": "Өтінішті қабылдау туралы қолхат",
         "ru": "Расписка о приёме заявления",
