@@ -81,5 +81,7 @@ def test_kezek_worker_command_runs_a_job(tmp_path: Path) -> None:
     assert process.returncode == 0, output
     assert "jobs.worker_started" in output
     assert "Traceback" not in output, output
-    assert huey.pending_count() == 0
+    # The job ran once and left the queue; periodic jobs the worker's scheduler enqueued at a minute
+    # boundary may still be waiting, which is not this test's business.
+    assert [t for t in huey.pending() if "write_marker" in t.name] == []
     huey.storage.close()
