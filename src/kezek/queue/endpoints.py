@@ -81,7 +81,7 @@ def my_position(request: Request) -> QueuePositionRead:
         .select_from(Person)
         .outerjoin(
             QueueEntryMember,
-            and_(QueueEntryMember.person_id == Person.id, QueueEntryMember.active.is_(True)),
+            and_(QueueEntryMember.person_id == Person.id, QueueEntryMember.active),
         )
         .outerjoin(QueueEntry, entry_of_member)
         .outerjoin(QueueList, QueueList.id == QueueEntry.list_id)

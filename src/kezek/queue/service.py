@@ -219,7 +219,7 @@ def register(
 def _ensure_not_registered(session: Session, *, person_ids: set[int], family_id: int | None) -> None:
     clash = session.scalar(
         select(QueueEntryMember.entry_id).where(
-            QueueEntryMember.person_id.in_(person_ids), QueueEntryMember.active.is_(True)
+            QueueEntryMember.person_id.in_(person_ids), QueueEntryMember.active
         )
     )
     if clash is not None:
@@ -247,7 +247,7 @@ def active_entry_for_person(session: Session, person_id: int) -> QueueEntry | No
     """The active entry covering a person (as the registered person or a family member)."""
     entry_id = session.scalar(
         select(QueueEntryMember.entry_id).where(
-            QueueEntryMember.person_id == person_id, QueueEntryMember.active.is_(True)
+            QueueEntryMember.person_id == person_id, QueueEntryMember.active
         )
     )
     return session.get(QueueEntry, entry_id) if entry_id is not None else None
