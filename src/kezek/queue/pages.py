@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 
 from kezek import clock
+from kezek.allocation.estimates import entry_estimate
 from kezek.applications import views
 from kezek.auth.csrf import verify_csrf
 from kezek.auth.deps import CurrentCitizen, SessionDep, render, require_role
@@ -57,7 +58,9 @@ def _place(session: Session, name: Jurisdiction | None, lang: str, kato: str) ->
 def my_place(request: Request, person: CurrentCitizen, session: SessionDep) -> Response:
     """The citizen's list, number, date, and why the number changed since last month."""
     entry = queue.active_entry_for_person(session, person.id)
-    context = views.base_context(entry=None, queue_list=None, explanation=None, migrated=None, lists={})
+    context = views.base_context(
+        entry=None, queue_list=None, explanation=None, migrated=None, lists={}, wait_estimate=None
+    )
     if entry is not None:
         since = clock.now() - timedelta(days=EXPLAIN_DAYS)
         explanation = ledger.explain(session, entry, since)
@@ -74,6 +77,7 @@ def my_place(request: Request, person: CurrentCitizen, session: SessionDep) -> R
             lists=lists,
             place=_place(session, session.get(Jurisdiction, entry.kato), _lang(request), entry.kato),
             published=publication.published_position(session, entry.id),
+            wait_estimate=entry_estimate(session, entry, clock.today_local()),
         )
     return render(request, "queue/my_place.html", context)
 
