@@ -3,7 +3,7 @@
 Every rule comes from ``kezek.rules``: the ladder tier (``ladder_tier`` formula), the split between
 lists (``apportion`` / ``national_split``), order inside a list and size matching
 (``matching.allocate`` through :mod:`kezek.allocation.serving`). This module decides only the
-sequence in which they are applied (docs/adr/0007-allocation-runs.md):
+sequence in which they are applied (docs/adr/0008-allocation-runs.md):
 
 1. Eligibility: the snapshot's facts against the policy (inventory failed, skipped for offers,
    suspended after refusals, no consent, no verified phone) give each entry its barring reason.

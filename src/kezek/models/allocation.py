@@ -1,5 +1,5 @@
 """Distribution of dwellings: policies, batches, reproducible runs, commission sessions, offers and
-the public allocation journal (docs/adr/0007-allocation-runs.md).
+the public allocation journal (docs/adr/0008-allocation-runs.md).
 
 A run's inputs and result are stored as canonical bytes (``AllocationRunBlob``) with their SHA-256;
 the per-entry explanations are rows (``AllocationDecision``) for the pages. Overrides are a layer on
