@@ -16,8 +16,9 @@ from kezek.allocation.policy import set_policy
 from tests.allocation.builders import OFFICER, dwelling, eligible
 from tests.allocation.synth import inputs
 from tests.queue.builders import KARAGANDA
+from tests.reference import case_file
 
-CASES_FILE = Path("/work/shared/cases/apportionment.yaml")
+CASES_FILE = case_file("apportionment.yaml")
 if not CASES_FILE.exists():  # the repository's copy of the shared cases
     CASES_FILE = Path(__file__).parents[2] / "src/kezek/rules/scenarios/apportionment.yaml"
 CASES = yaml.safe_load(CASES_FILE.read_text(encoding="utf-8"))

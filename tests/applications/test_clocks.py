@@ -12,6 +12,7 @@ from kezek.errors import Conflict, ValidationFailed
 from kezek.models.registry import Person
 from tests.applications.builders import EXECUTOR, applicant, citizen, submit
 from tests.queue.builders import ALMATY
+from tests.reference import case_file
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 20
@@ -133,9 +134,8 @@ def test_shared_working_day_cases_hold_for_case_deadlines(s: Session) -> None:
     import yaml
 
     from kezek.applications import deadlines
-    from kezek.settings import PROJECT_ROOT
 
-    cases = yaml.safe_load((PROJECT_ROOT.parent / "shared" / "cases" / "working_days.yaml").read_text())
+    cases = yaml.safe_load(case_file("working_days.yaml").read_text())
     assert len(cases) == 5
     for case in cases:
         received = datetime.combine(case["received"], datetime.min.time(), tzinfo=UTC).replace(hour=5)

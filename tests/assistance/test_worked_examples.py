@@ -4,7 +4,6 @@ state data over the sandbox, the calculation, the commission's decision and the 
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,9 +16,10 @@ from kezek.models.notices import Notice
 from kezek.notices import document
 from tests.assistance.builders import BALKHASH, CHAIR, EXECUTOR, bills, claim, commit, household, item
 from tests.queue.builders import KARAGANDA, jurisdiction
+from tests.reference import case_file
 
 CASES = yaml.safe_load(
-    (Path(__file__).resolve().parents[3] / "shared" / "cases" / "assistance.yaml").read_text(encoding="utf-8")
+    case_file("assistance.yaml").read_text(encoding="utf-8")
 )
 SHARE_KATO = {Decimal("0.10"): KARAGANDA, Decimal("0.08"): BALKHASH}
 

@@ -13,7 +13,6 @@ import yaml
 from kezek.registry import iin
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SHARED_CASES = REPO_ROOT.parent / "shared" / "cases" / "iin.yaml"
 LOCAL_CASES = Path(__file__).parent / "data" / "iin.yaml"
 
 
@@ -37,17 +36,6 @@ def _check_case(case: dict[str, Any]) -> None:
 @pytest.mark.parametrize("case", _cases(LOCAL_CASES), ids=lambda c: f"{c['iin']}-{c['note']}")
 def test_reference_vectors_in_the_repository(case: dict[str, Any]) -> None:
     _check_case(case)
-
-
-def test_shared_reference_vectors() -> None:
-    """Every vector of ../shared/cases/iin.yaml, and the local copy has not drifted from it."""
-    if not SHARED_CASES.exists():
-        pytest.skip(f"{SHARED_CASES} is not beside this clone; the local copy was checked above")
-    shared = _cases(SHARED_CASES)
-    assert shared, "the shared file has no cases"
-    for case in shared:
-        _check_case(case)
-    assert shared == _cases(LOCAL_CASES), "tests/registry/data/iin.yaml differs from the shared cases"
 
 
 @pytest.mark.parametrize(

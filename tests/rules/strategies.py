@@ -20,7 +20,16 @@ from kezek.rules.inputs import (
 )
 
 # Karaganda city, a village elsewhere, Almaty districts, Astana, Balkhash, Ekibastuz, Tselinograd
-KATOS = ["351010000", "354400000", "750000000", "751110000", "710000000", "351600000", "552100000", "116600000"]
+KATOS = [
+    "351010000",
+    "354400000",
+    "750000000",
+    "751110000",
+    "710000000",
+    "351600000",
+    "552100000",
+    "116600000",
+]
 STATUS = [
     "wwii_veteran", "veteran_equated", "combat_veteran", "orphan", "large_family", "altyn_alqa",
     "disability", "disabled_child", "chronic_disease", "pensioner", "kandas", "single_parent", "widow",
@@ -42,7 +51,9 @@ def properties(draw: st.DrawFn) -> Property:
         area_dm2=draw(st.integers(1500, 12000)),
         acquired_on=acquired,
         alienated_on=sold,
-        alienation=None if sold is None else draw(st.sampled_from(["sale", "gift", "exchange", "akimat_buyout", "demolition"])),
+        alienation=None
+        if sold is None
+        else draw(st.sampled_from(["sale", "gift", "exchange", "akimat_buyout", "demolition"])),
         emergency_since=draw(st.none() | days(date(2010, 1, 1), date(2026, 12, 31))),
     )
 
@@ -51,7 +62,12 @@ def properties(draw: st.DrawFn) -> Property:
 def persons(draw: st.DrawFn, relation: str, index: int) -> Person:
     born = draw(days(date(1925, 1, 1), date(2025, 1, 1)))
     statuses = tuple(
-        Status(kind, draw(days(date(1990, 1, 1), date(2026, 6, 1))), draw(st.none() | st.just(date(2025, 1, 1))), draw(st.sampled_from([None, "1", "2", "3"])))
+        Status(
+            kind,
+            draw(days(date(1990, 1, 1), date(2026, 6, 1))),
+            draw(st.none() | st.just(date(2025, 1, 1))),
+            draw(st.sampled_from([None, "1", "2", "3"])),
+        )
         for kind in draw(st.lists(st.sampled_from(STATUS), max_size=3, unique=True))
     )
     incomes = tuple(
@@ -89,9 +105,14 @@ def families(draw: st.DrawFn) -> Family:
     n = draw(st.integers(1, 6))
     members = [draw(persons("head", 0))]
     for i in range(1, n):
-        members.append(draw(persons(draw(st.sampled_from(["spouse", "child", "child", "parent", "other"])), i)))
+        members.append(
+            draw(persons(draw(st.sampled_from(["spouse", "child", "child", "parent", "other"])), i))
+        )
     events = tuple(
-        HousingEvent(draw(st.sampled_from(["exchange", "destruction", "moving_out", "moving_in_others"])), draw(days(date(2015, 1, 1), date(2026, 6, 1))))
+        HousingEvent(
+            draw(st.sampled_from(["exchange", "destruction", "moving_out", "moving_in_others"])),
+            draw(days(date(2015, 1, 1), date(2026, 6, 1))),
+        )
         for _ in range(draw(st.integers(0, 1)))
     )
     grounds = frozenset(draw(st.lists(st.sampled_from(["substandard", "shared_rooms"]), max_size=1)))
@@ -99,7 +120,21 @@ def families(draw: st.DrawFn) -> Family:
 
 
 # services whose norms exist everywhere on 2026-01-15 (national norms from 2025-12-02)
-NATIONAL_SERVICES = ["rent", "condominium", "heat_area", "heat_metered", "gas", "gas_heating", "cold_water", "hot_water", "lift", "phone", "sewerage", "waste", "assessed"]
+NATIONAL_SERVICES = [
+    "rent",
+    "condominium",
+    "heat_area",
+    "heat_metered",
+    "gas",
+    "gas_heating",
+    "cold_water",
+    "hot_water",
+    "lift",
+    "phone",
+    "sewerage",
+    "waste",
+    "assessed",
+]
 
 
 @st.composite
@@ -110,7 +145,12 @@ def claims(draw: st.DrawFn) -> AssistanceClaim:
         services.append("electricity")  # Balkhash has a local electricity norm
     chosen = draw(st.lists(st.sampled_from(services), max_size=6, unique=True))
     lines = tuple(
-        CostLine(s, draw(st.integers(0, 10_000_000)), draw(st.integers(0, 500_000)), draw(st.integers(0, 1_500_000)))
+        CostLine(
+            s,
+            draw(st.integers(0, 10_000_000)),
+            draw(st.integers(0, 500_000)),
+            draw(st.integers(0, 1_500_000)),
+        )
         for s in chosen
     )
     return AssistanceClaim(

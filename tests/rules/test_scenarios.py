@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from kezek.rules import scenario
+from tests.reference import CASES as REFERENCE_CASES
 
 CASES = [
     pytest.param(kind, case, id=f"{name}::{scenario.case_name(case, i)}")
@@ -27,11 +28,9 @@ def test_every_shared_reference_file_is_translated() -> None:
     source names it, with as many cases."""
     import yaml
 
-    shared = Path(__file__).resolve().parents[3] / "shared" / "cases"
-    if not shared.is_dir():  # the shared folder sits beside the repository
-        pytest.fail(f"shared cases not found at {shared}")
+    shared = REFERENCE_CASES
     translated = {}
-    for name, text in scenario.packaged_files():
+    for _name, text in scenario.packaged_files():
         doc = yaml.safe_load(text)
         translated.setdefault(str(doc.get("source", "")), []).extend(doc["cases"])
     for f in sorted(shared.glob("*.yaml")):
@@ -41,13 +40,16 @@ def test_every_shared_reference_file_is_translated() -> None:
         ours = translated.get(f"shared/cases/{f.name}")
         assert ours is not None, f"{f.name} is not translated"
         reference_cases = [c for c in ours if "per-batch rounding the last" not in str(c.get("note", ""))]
-        assert len(reference_cases) == len(original), f"{f.name}: {len(original)} cases, {len(reference_cases)} translated"
+        assert len(reference_cases) == len(original), (
+            f"{f.name}: {len(original)} cases, {len(reference_cases)} translated"
+        )
 
 
 def test_a_failing_scenario_is_reported(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text(
-        "kind: ladder\ncases:\n  - {date: 2026-06-01, family_size: 3, family_income_month: 152553, expect: none}\n",
+        "kind: ladder\ncases:\n"
+        "  - {date: 2026-06-01, family_size: 3, family_income_month: 152553, expect: none}\n",
         encoding="utf-8",
     )
     (outcome,) = scenario.run_file(bad)

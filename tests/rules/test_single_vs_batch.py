@@ -21,7 +21,9 @@ from kezek.rules.reasons import decode
 
 from .strategies import claims, families
 
-SETTINGS = settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+SETTINGS = settings(
+    max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 
 
 def _as_list(v: object) -> object:
@@ -29,7 +31,10 @@ def _as_list(v: object) -> object:
 
 
 @SETTINGS
-@given(st.lists(families(), min_size=120, max_size=200), st.sampled_from([date(2024, 6, 3), date(2025, 5, 23), date(2025, 5, 24), date(2026, 3, 10)]))
+@given(
+    st.lists(families(), min_size=120, max_size=200),
+    st.sampled_from([date(2024, 6, 3), date(2025, 5, 23), date(2025, 5, 24), date(2026, 3, 10)]),
+)
 def test_registration_single_and_batch_agree(population: list, on: date) -> None:
     batch = assess_registration_batch(population, on)
     assert set(batch) == set(registration_outputs(on))
@@ -53,7 +58,11 @@ def test_assistance_single_and_batch_agree(population: list) -> None:
         assert single.values["ha_amount"] >= 0
         # the amount is costs within norms less the income share, never negative, zero when refused
         if not single.reasons:
-            assert single.values["ha_amount"] == single.values["ha_costs_within"] - single.values["ha_income_share"] > 0
+            assert (
+                single.values["ha_amount"]
+                == single.values["ha_costs_within"] - single.values["ha_income_share"]
+                > 0
+            )
         else:
             assert single.values["ha_amount"] == 0
         # no line is ever above its actual amount nor above its norm
@@ -70,7 +79,9 @@ def test_batch_mixes_jurisdictions_without_mixing_rows() -> None:
         head = Person("h", date(1950, 1, 1), incomes=(IncomeSpell("pension", 10_000_000, date(2025, 1, 1)),))
         return AssistanceClaim(Family((head,), kato), 3000, lines=(CostLine("assessed", 5_000_000),))
 
-    out = assess_assistance_batch([claim("351600000"), claim("552100000"), claim("351010000")], date(2026, 1, 15))
+    out = assess_assistance_batch(
+        [claim("351600000"), claim("552100000"), claim("351010000")], date(2026, 1, 15)
+    )
     assert out["ha_share"].tolist() == [800, 500, 1000]
     # 50,000 tenge of costs less 8 %, 5 %, 10 % of 100,000 tenge a month
     assert out["ha_amount"].tolist() == [4_200_000, 4_500_000, 4_000_000]
