@@ -47,7 +47,7 @@ lint: install ## ruff, mypy and the import-linter contracts
 	$(BIN)/lint-imports
 
 pytest: install browser ## The whole test suite (SQLite; PostgreSQL too when KEZEK_TEST_DATABASE_URL is set)
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 test: lint pytest ## Second command: lint and the whole test suite
 
