@@ -22,7 +22,7 @@ install: $(STAMP) translations ## Create the virtual environment and install Kez
 
 translations: $(STAMP) ## Compile the kk/ru/en message catalogs
 	@for po in src/kezek/web/translations/*/LC_MESSAGES/*.po; do \
-	  $(BIN)/pybabel compile -q -i "$$po" -o "$${po%.po}.mo" || exit 1; done
+	  $(BIN)/pybabel compile -i "$$po" -o "$${po%.po}.mo" >/dev/null 2>&1 || { echo "cannot compile $$po" >&2; exit 1; }; done
 
 migrate: install ## Migrate the database (KEZEK_DATABASE_URL, default var/kezek.db)
 	$(BIN)/kezek db upgrade
