@@ -152,7 +152,7 @@ def test_monthly_income_lines_for_the_period(sandbox: Sandbox, family: Family) -
     assert len(social) == 3 and {line["amount_tiyn"] for line in social} == {5_000_000}
     # Without a period: the twelve months before the as-of month, and the answer says so.
     response = httpx.get(f"{sandbox.url}/pension/{family.head}", params={"as_of": AS_OF.isoformat()}).json()
-    assert (response["period_from"], response["period_to"]) == ("2025-10-01", "2026-10-01")
+    assert (response["period_from"], response["period_to"]) == ("2025-11-01", "2026-10-01")
     assert len(response["results"][0]["data"]["lines"]) == 12
 
 

@@ -14,7 +14,6 @@ in the individuals database, family composition differs from the file.
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from kezek.errors import NotFound, ValidationFailed
 from kezek.integration.config import IntegrationSettings, get_integration_settings
 from kezek.integration.requestlog import Access, log_accesses
 from kezek.integration.reverify import FamilyFacts, _facts, _fetch_batches
+from kezek.integration.runner import run_sync
 from kezek.integration.schemas import CivilData
 from kezek.integration.service import store_answer
 from kezek.integration.systems import REVERIFICATION_SYSTEMS, Purpose, System
@@ -188,7 +188,7 @@ def _check(
     if any(size is not None for *_, size in part):
         systems.append(System.CIVIL)
     iins = list(dict.fromkeys(iin for _, _, iin, _, _ in part))
-    received, failed, codes = asyncio.run(_fetch_batches(iins, systems, as_of, settings))
+    received, failed, codes = run_sync(_fetch_batches(iins, systems, as_of, settings))
     stored = [store_answer(session, r, fetch_request_id=None) for r in received]
     session.flush()
     data: dict[System, dict[str, Any]] = {s: {} for s in systems}

@@ -28,6 +28,7 @@ from kezek.integration.errors import StateSystemDown, StateSystemRejected
 from kezek.integration.http import StateDataClient
 from kezek.integration.ports import Received
 from kezek.integration.requestlog import Access, log_accesses
+from kezek.integration.runner import run_sync
 from kezek.integration.schemas import (
     AddressData,
     PersonsData,
@@ -138,7 +139,7 @@ def reverify_families(
             person_of.setdefault(iin, (person_id, kato))
     iins = list(person_of)
     received, failed, codes = (
-        asyncio.run(_fetch_batches(iins, systems, as_of, settings)) if iins else ([], {}, {})
+        run_sync(_fetch_batches(iins, systems, as_of, settings)) if iins else ([], {}, {})
     )
 
     rows = [store_answer(session, r, fetch_request_id=None) for r in received]

@@ -9,7 +9,6 @@ data until every system has answered: nothing is decided on missing data.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -29,6 +28,7 @@ from kezek.integration.labels import LANGUAGES, fetch_status_text
 from kezek.integration.ports import Period, Received
 from kezek.integration.profile import ProfileFetch, fetch_profile
 from kezek.integration.requestlog import Access, log_accesses
+from kezek.integration.runner import run_sync
 from kezek.integration.schemas import Answer, answer_adapter
 from kezek.integration.systems import ALL_SYSTEMS, Purpose, System
 from kezek.jobs import enqueue_after_commit
@@ -140,7 +140,7 @@ def perform_fetch(
             fetch.as_of,
             period,
         )
-    result = asyncio.run(_ask(plan, settings)) if plan.missing else ProfileFetch()
+    result = run_sync(_ask(plan, settings)) if plan.missing else ProfileFetch()
     with unit_of_work(engine) as session:
         fetch = repository.fetch_request(session, fetch_request_id, lock=True)
         if fetch is None:
