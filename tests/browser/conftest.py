@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -94,55 +95,14 @@ def _seed(engine: Engine) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def site(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    port = _free_port()
     log = tmp_path_factory.mktemp("server") / "server.log"
-    env = {
-        **os.environ,
-        "KEZEK_DATABASE_URL": engine.url.render_as_string(hide_password=False),
-        "KEZEK_ENVIRONMENT": "development",
-        "KEZEK_SECRET_KEY": get_settings().secret_key,
-        "KEZEK_WORKER_MODE": "off",
-        "KEZEK_LOGIN_RATE_LIMIT": "100/minute",
-        "PYTHONUNBUFFERED": "1",
-        "NO_COLOR": "1",
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "--factory",
-        "kezek.web.app:create_app",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--no-access-log",
-    ]
-    with log.open("wb") as out:
-        server = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
     try:
-        seeded = _seed(engine)  # while the server starts
-        deadline = time.monotonic() + 120  # a loaded 2-core machine can take a minute to import the app
-        while True:
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the server did not start:\n{log.read_text()[-3000:]}")
-            time.sleep(0.1)
-        yield Site(url=url, log=log, engine_name=engine.dialect.name, **seeded)
+        with served_kezek(engine, log) as (url, _):
+            seeded = _seed(engine)  # while the server starts
+            wait_until_up(url, log)
+            yield Site(url=url, log=log, engine_name=engine.dialect.name, **seeded)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        with engine.begin() as conn:
-            for table in reversed(Base.metadata.sorted_tables):
-                conn.execute(table.delete())
+        empty_tables(engine)
 
 
 @pytest.fixture(scope="session")
@@ -156,3 +116,54 @@ def browser() -> Iterator[Browser]:
         chromium.close()
     finally:
         playwright.stop()
+
+
+@contextmanager
+def served_kezek(engine: Engine, log: Path, **settings: str) -> Iterator[tuple[str, dict[str, str]]]:
+    """Kezek's app served by uvicorn in a subprocess on a free loopback port against ``engine``'s
+    database, with ``KEZEK_*`` settings on top of the test defaults; yields (url, environment)."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "KEZEK_DATABASE_URL": engine.url.render_as_string(hide_password=False),
+        "KEZEK_ENVIRONMENT": "development",
+        "KEZEK_SECRET_KEY": get_settings().secret_key,
+        "KEZEK_WORKER_MODE": "off",
+        "KEZEK_LOGIN_RATE_LIMIT": "100/minute",
+        "PYTHONUNBUFFERED": "1",
+        "NO_COLOR": "1",
+        **settings,
+    }
+    command = [sys.executable, "-m", "uvicorn", "--factory", "kezek.web.app:create_app"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
+    with log.open("wb") as out:
+        server = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        yield url, env
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def wait_until_up(url: str, log: Path, timeout: float = 120) -> None:
+    """Wait for /healthz (a loaded 2-core machine can take a minute to import the app)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the server did not start:\n{log.read_text()[-3000:]}")
+        time.sleep(0.1)
+
+
+def empty_tables(engine: Engine) -> None:
+    with engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())

@@ -5,30 +5,24 @@ the amount and downloads the PDF notice."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from kezek.models import Base
 from kezek.models.assistance import AssistanceCalculation, AssistanceClaim, AssistanceDecision
 from kezek.models.registry import AddressRegistration, FamilyMember, Person
 from kezek.models.statedata import IncomeSpell, PropertyRecord
 from kezek.sandbox.app import create_sandbox_app
-from kezek.settings import PROJECT_ROOT, get_settings
 from tests.applications.world import ServedApp
-from tests.browser.conftest import ANSI, ARTIFACTS, _free_port
+from tests.browser.conftest import ANSI, ARTIFACTS, empty_tables, served_kezek, wait_until_up
 from tests.web.builders import ALMALY, PASSWORD, add_jurisdictions, add_official, add_person
 
 pytestmark = pytest.mark.browser
@@ -97,58 +91,20 @@ def _seed(engine: Engine) -> tuple[str, str]:
 @pytest.fixture(scope="module")
 def ha_site(engine: Engine, database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[HaSite]:
     sandbox = ServedApp(create_sandbox_app(database_url)).start()
-    port = _free_port()
     log = tmp_path_factory.mktemp("ha-server") / "server.log"
-    env = {
-        **os.environ,
-        "KEZEK_DATABASE_URL": engine.url.render_as_string(hide_password=False),
-        "KEZEK_ENVIRONMENT": "development",
-        "KEZEK_SECRET_KEY": get_settings().secret_key,
+    settings = {
         "KEZEK_WORKER_MODE": "inline",
         "KEZEK_STATE_SANDBOX_URL": sandbox.url,
         "KEZEK_OUTBOX_DIR": str(tmp_path_factory.mktemp("ha-outbox")),
-        "KEZEK_LOGIN_RATE_LIMIT": "100/minute",
-        "PYTHONUNBUFFERED": "1",
-        "NO_COLOR": "1",
     }
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "--factory",
-        "kezek.web.app:create_app",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--no-access-log",
-    ]
-    with log.open("wb") as out:
-        server = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
     try:
-        head_iin, spouse_iin = _seed(engine)
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the server did not start:\n{log.read_text()[-3000:]}")
-            time.sleep(0.1)
-        yield HaSite(url, log, engine, head_iin, spouse_iin)
+        with served_kezek(engine, log, **settings) as (url, _):
+            head_iin, spouse_iin = _seed(engine)
+            wait_until_up(url, log)
+            yield HaSite(url, log, engine, head_iin, spouse_iin)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
         sandbox.stop()
-        with engine.begin() as conn:
-            for table in reversed(Base.metadata.sorted_tables):
-                conn.execute(table.delete())
+        empty_tables(engine)
 
 
 def citizen_sign_in(site: HaSite, context: BrowserContext, iin: str) -> Page:

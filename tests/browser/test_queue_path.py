@@ -9,7 +9,6 @@ by the worker inside the web process, the state systems answered by the sandbox 
 from __future__ import annotations
 
 import io
-import os
 import re
 import subprocess
 import sys
@@ -19,7 +18,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page, expect
@@ -27,11 +25,10 @@ from pypdf import PdfReader
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from kezek.models import Base
 from kezek.sandbox.app import create_sandbox_app
-from kezek.settings import PROJECT_ROOT, get_settings
+from kezek.settings import PROJECT_ROOT
 from tests.applications.world import ServedApp
-from tests.browser.conftest import ANSI, ARTIFACTS, _free_port
+from tests.browser.conftest import ANSI, ARTIFACTS, empty_tables, served_kezek, wait_until_up
 from tests.web.builders import ALMALY, PASSWORD, add_jurisdictions, add_official, add_person
 
 pytestmark = pytest.mark.browser
@@ -102,57 +99,19 @@ def queue_site(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iter
     database_url = engine.url.render_as_string(hide_password=False)
     seeded = _seed(engine)
     sandbox = ServedApp(create_sandbox_app(database_url)).start()
-    port = _free_port()
     log = tmp_path_factory.mktemp("queue-server") / "server.log"
-    env = {
-        **os.environ,
-        "KEZEK_DATABASE_URL": database_url,
-        "KEZEK_ENVIRONMENT": "development",
-        "KEZEK_SECRET_KEY": get_settings().secret_key,
+    settings = {
         "KEZEK_WORKER_MODE": "inline",
         "KEZEK_STATE_SANDBOX_URL": sandbox.url,
         "KEZEK_OUTBOX_DIR": str(tmp_path_factory.mktemp("outbox")),
-        "KEZEK_LOGIN_RATE_LIMIT": "100/minute",
-        "PYTHONUNBUFFERED": "1",
-        "NO_COLOR": "1",
     }
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "--factory",
-        "kezek.web.app:create_app",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--no-access-log",
-    ]
-    with log.open("wb") as out:
-        server = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120  # the machine may be busy
-        while True:
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the server did not start:\n{log.read_text()[-3000:]}")
-            time.sleep(0.1)
-        yield QueueSite(url=url, log=log, env=env, engine_name=engine.dialect.name, **seeded)
+        with served_kezek(engine, log, **settings) as (url, env):
+            wait_until_up(url, log)
+            yield QueueSite(url=url, log=log, env=env, engine_name=engine.dialect.name, **seeded)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
         sandbox.stop()
-        with engine.begin() as conn:
-            for table in reversed(Base.metadata.sorted_tables):
-                conn.execute(table.delete())
+        empty_tables(engine)
 
 
 @pytest.fixture
