@@ -13,8 +13,7 @@ members, its "registered" ledger event, and positions by date and time of regist
 20 days (their own "removed" events; those behind them moved up). Set-based SQL, as a bulk import
 of legacy lists would do. ``--reuse`` keeps a database prepared by an earlier run.
 
-(1) Position lookup: ``kezek serve``'s application (uvicorn, ``--workers``; ``bench/_queue_app.py``
-adds the queue's JSON router when the application does not wire it yet) on a free loopback port;
+(1) Position lookup: ``kezek serve``'s application (uvicorn, ``--workers``) on a free loopback port;
 a SEPARATE process (``bench/_queue_load.py``, httpx async) runs ``--clients`` concurrent citizens,
 each with their own signed session cookie (made with the server's secret key exactly as the
 sign-in does), with an exponential think time of mean ``--think-ms`` between requests, until
@@ -251,7 +250,7 @@ def _serve(url: str, workers: int) -> tuple[str, subprocess.Popen[bytes]]:
         "KEZEK_WORKER_MODE": "off",
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "bench._queue_app:create_app", "--host", "127.0.0.1",
+        [sys.executable, "-m", "uvicorn", "--factory", "kezek.web.app:create_app", "--host", "127.0.0.1",
          "--port", str(port), "--workers", str(workers), "--no-access-log", "--log-level", "warning"],
         env=env,
         cwd=Path(__file__).resolve().parent.parent,

@@ -126,7 +126,7 @@ def _tell_story(engine: Engine) -> None:
         console.status("laying down the demo's story (queue lists, cases, distribution)…"),
         SandboxProcess.start(database_url=settings.database_url, port=port),
     ):
-        report = story.tell(engine, publication_secret=settings.secret_key, chapters=chapters.available())
+        report = story.tell(engine, publication_secret=settings.secret_key, chapters=chapters.CHAPTERS)
     console.print(
         f"story: {report.historic_entries} families in the akimat lists, {report.migrated} moved to the "
         f"national queue on 24 May 2025, {report.national_entries} registered since; "

@@ -12,7 +12,7 @@ services and in a fixed order so that every run tells the same story:
    some decided automatically, some waiting in the executor's inbox, one at the PSC desk, one
    overdue;
 5. the lists published for the public pages;
-6. the chapters other areas add (a past distribution, housing-assistance claims), when present.
+6. the chapters other areas add (kezek.showcase.chapters: a past distribution).
 
 Every step goes through the services, so the audit trail verifies and the ledger explains every
 queue number.
@@ -35,9 +35,8 @@ from kezek.applications.service import Submission
 from kezek.audit.service import Actor
 from kezek.db import unit_of_work
 from kezek.integration.service import perform_fetch
-from kezek.models.queue import QueueEntry
 from kezek.models.registry import Family, FamilyMember
-from kezek.population.demo import NAMED, named_iins
+from kezek.population.demo import named_iins
 from kezek.queue import migration, publication
 from kezek.queue import service as queue
 from kezek.queue.service import NATIONAL_REGIME_FROM
@@ -214,7 +213,6 @@ def tell(
     now: datetime | None = None,
     publication_secret: str,
     chapters: Sequence[tuple[str, Callable[[Session], object]]] = (),
-    with_applications: bool = True,
 ) -> StoryReport:
     """Lay the story down, one unit of work per chapter (the sandbox must answer for applications)."""
     now = now or clock.now()
@@ -249,8 +247,7 @@ def tell(
                 exclude=taken,
                 actor=actor,
             )
-    if with_applications:
-        _applications(engine, report, now)
+    _applications(engine, report, now)
     for name, chapter in chapters:
         with unit_of_work(engine) as session:
             chapter(session)
@@ -258,10 +255,3 @@ def tell(
     with unit_of_work(engine) as session:
         report.published_lists = len(publication.publish(session, actor=actor, secret=publication_secret))
     return report
-
-
-def active_entries(session: Session) -> int:
-    return len(session.scalars(select(QueueEntry.id).where(QueueEntry.status == "active")).all())
-
-
-__all__ = ["NAMED", "StoryReport", "active_entries", "tell"]
