@@ -36,5 +36,26 @@ app.add_typer(assistance.app, name="assistance")
 serve.register(app)
 
 
+# What the engines say when a table is missing: the database was never migrated, or is behind.
+MISSING_TABLE = ("no such table", "does not exist")
+
+
 def main() -> None:
-    app()
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    try:
+        app()
+    except (OperationalError, ProgrammingError) as exc:
+        if not any(marker in str(exc.orig) for marker in MISSING_TABLE):
+            raise
+        from sqlalchemy.engine import make_url
+
+        from kezek.settings import get_settings
+
+        url = make_url(get_settings().database_url).render_as_string(hide_password=True)
+        typer.echo(
+            f"the database {url} is not migrated (or is behind this version of Kezek): "
+            "run `kezek db upgrade` first",
+            err=True,
+        )
+        raise SystemExit(2) from None
