@@ -267,7 +267,7 @@ def snapshot(session: Session, *, kato: str, regime: str, as_of: date) -> EntryC
         )
     members = (
         select(QueueEntryMember.entry_id, func.count().label("n"))
-        .where(QueueEntryMember.active.is_(True))
+        .where(QueueEntryMember.active)
         .group_by(QueueEntryMember.entry_id)
         .subquery()
     )

@@ -95,7 +95,7 @@ def lookups(session: Session, rows: Sequence[QueueRow]) -> Lookups:
         pairs = session.execute(
             select(QueueEntryMember.person_id, QueueEntry)
             .join(QueueEntry, QueueEntry.id == QueueEntryMember.entry_id)
-            .where(QueueEntryMember.person_id.in_(part), QueueEntryMember.active.is_(True))
+            .where(QueueEntryMember.person_id.in_(part), QueueEntryMember.active)
         ).all()
         for person_id, entry in pairs:
             found.active[person_id] = entry
